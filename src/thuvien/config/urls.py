@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from thuvien.config.api import api
+from thuvien.ops.views import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("quan-tri/", admin.site.urls),
+    path("tai-khoan/", include("thuvien.accounts.urls")),
+    path("cong-viec/", include("thuvien.ops.urls")),
+    path("thu-vien/", include("thuvien.registry.urls")),
+    path("", include("thuvien.portal.urls")),
+    prefix_default_language=False,
+)
+
+handler403 = "thuvien.portal.views.permission_denied"
+handler404 = "thuvien.portal.views.page_not_found"

@@ -1,0 +1,1 @@
+"""Shared technical code with no business rules: search, text, XML, audit, jobs plumbing."""

@@ -1,0 +1,3 @@
+from thuvien.kernel.audit.models import AuditEntry
+
+__all__ = ["AuditEntry"]

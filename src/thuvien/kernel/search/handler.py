@@ -1,0 +1,50 @@
+"""Backends configured CACHES-style in ``THUVIEN_SEARCH``, resolved at call time."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from thuvien.kernel.search.base import IndexSchema, SearchBackend, SearchIndex
+
+
+class SearchBackendHandler:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._backends: dict[str, SearchBackend] = {}
+        self._indexes: dict[tuple[str, str], SearchIndex] = {}
+
+    def backend(self, alias: str = "default") -> SearchBackend:
+        with self._lock:
+            if alias not in self._backends:
+                params = dict(settings.THUVIEN_SEARCH[alias])
+                backend_cls = import_string(params.pop("BACKEND"))
+                self._backends[alias] = backend_cls(alias, params)
+            return self._backends[alias]
+
+    def index(self, schema: IndexSchema, alias: str = "default") -> SearchIndex:
+        key = (alias, schema.name)
+        backend = self.backend(alias)
+        with self._lock:
+            if key not in self._indexes:
+                self._indexes[key] = backend.open(schema)
+            return self._indexes[key]
+
+    def reset(self) -> None:
+        """Forget open backends (tests switch settings between cases)."""
+        with self._lock:
+            for index in self._indexes.values():
+                close = getattr(index, "close", None)
+                if close:
+                    close()
+            self._backends.clear()
+            self._indexes.clear()
+
+
+search_backends = SearchBackendHandler()
+
+
+def get_index(schema: IndexSchema, alias: str = "default") -> SearchIndex:
+    return search_backends.index(schema, alias)
