@@ -38,6 +38,11 @@ class AdminUnit(models.Model):
     unit_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     english_name = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
     name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    name_key = models.CharField(
+        max_length=120,
+        editable=False,
+        help_text=_("Tên bỏ loại đơn vị, bỏ dấu, bỏ khoảng trắng: khoá để so khớp"),
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -49,6 +54,9 @@ class AdminUnit(models.Model):
         related_name="+",
         help_text=_("Tỉnh chứa đơn vị (chính nó nếu là cấp tỉnh)"),
     )
+    # A point inside the unit for map labels and for placing things that have no coordinates.
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
 
     objects = AdminUnitQuerySet.as_manager()
 
@@ -59,7 +67,10 @@ class AdminUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "level", "code"], name="geo_unit_unique_code")
         ]
-        indexes = [models.Index(fields=["scheme", "level", "name_folded"])]
+        indexes = [
+            models.Index(fields=["scheme", "level", "name_folded"]),
+            models.Index(fields=["scheme", "level", "name_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
