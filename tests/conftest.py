@@ -9,3 +9,25 @@ def _reset_search_backends():
     search_backends.reset()
     yield
     search_backends.reset()
+
+
+@pytest.fixture(scope="module")
+def real_units(django_db_setup, django_db_blocker):
+    """The shipped administrative units, loaded once per module and removed afterwards."""
+    from thuvien.geo.models import AdminUnit, UnitSuccession
+    from thuvien.geo.services import load_units
+
+    def wipe():
+        UnitSuccession.objects.all().delete()
+        AdminUnit.objects.update(parent=None, province=None)
+        AdminUnit.objects.all().delete()
+
+    with django_db_blocker.unblock():
+        wipe()
+        report = load_units()
+    yield report
+    with django_db_blocker.unblock():
+        from thuvien.registry.models import Library
+
+        Library.objects.update(province=None, commune=None, old_commune=None)
+        wipe()

@@ -71,15 +71,17 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "thuvien.portal.context.site",
             ],
+            "builtins": ["thuvien.portal.templatetags.thuvien_tags"],
         },
     }
 ]
 
 SQLITE_PATH = DATA_DIR / "thuvien.sqlite3"
+_CONN_MAX_AGE = env_str("THUVIEN_DB_CONN_MAX_AGE", "600")
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
-        conn_max_age=env_int("THUVIEN_DB_CONN_MAX_AGE", 600),
+        conn_max_age=None if _CONN_MAX_AGE.lower() == "none" else int(_CONN_MAX_AGE),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -62,6 +62,23 @@ class LibraryForm(forms.ModelForm):
         )
         self.fields["parent"].queryset = Library.objects.all()
 
+    GROUPS = (
+        (_("Tên và phân loại"), ("name", "name_en", "short_name", "library_type", "level",
+                                 "ownership", "is_key_public_library", "status", "parent")),
+        (_("Thành lập"), ("founding_body", "managing_body", "founding_decision_number",
+                          "founding_decision_date")),
+        (_("Địa chỉ"), ("country", "region", "province", "commune", "street_address",
+                        "old_commune", "old_address", "latitude", "longitude")),
+        (_("Liên hệ và phục vụ"), ("phone", "email", "website", "opening_hours", "services")),
+        (_("Năng lực"), ("collection_size", "staff_count", "floor_area_m2", "seats")),
+        (_("Hệ thống"), ("ils_name", "oai_endpoint", "sru_endpoint", "z3950_endpoint")),
+    )
+
+    @property
+    def groups(self):
+        return [{"title": title, "fields": [self[name] for name in names if name in self.fields]}
+                for title, names in self.GROUPS]
+
     def clean(self):
         data = super().clean()
         for name in TEXT_FIELDS & set(data):
@@ -96,7 +113,8 @@ class LibraryForm(forms.ModelForm):
             self.add_error("level", bilingual(
                 "Chỉ thư viện công cộng có cấp (tỉnh, xã)",
                 "Only public libraries have a level (province, commune)"))
-        if library_type == LibraryType.PUBLIC and not level:
+        in_vietnam = (data.get("country") or "VN") == "VN"
+        if library_type == LibraryType.PUBLIC and not level and in_vietnam:
             self.add_error("level", bilingual(
                 "Thư viện công cộng cần có cấp: tỉnh hoặc xã",
                 "A public library needs a level: province or commune"))

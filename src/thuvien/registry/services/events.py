@@ -57,10 +57,12 @@ class EventSpec:
     note: str = ""
     source: str = ""
     new_name: str = ""  # rename
+    partial: bool = False  # a reported event whose other libraries are not identified
+
 
 
 def _check_shape(spec: EventSpec) -> None:
-    need = SHAPE[EventKind(spec.kind)]
+    need = (0, 0, 0) if spec.partial and _all(spec) else SHAPE[EventKind(spec.kind)]
     have = (len(spec.predecessors), len(spec.successors), len(spec.subjects))
     labels = ("thư viện trước / predecessors", "thư viện kế thừa / successors",
               "thư viện liên quan / libraries")

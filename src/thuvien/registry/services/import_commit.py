@@ -1,0 +1,201 @@
+"""Committing a previewed import: creates in bulk, updates one by one, events from codes.
+
+Resumable: rows already written carry their library, and a rerun skips them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from thuvien.kernel.audit.models import AuditEntry
+from thuvien.registry.choices import EventKind, NameKind
+from thuvien.registry.forms import AUTHORITY_FIELDS
+from thuvien.registry.identifiers import format_identifier
+from thuvien.registry.models import (
+    IdentifierSequence,
+    ImportBatch,
+    ImportRow,
+    Library,
+    LibraryAlias,
+    LibraryName,
+)
+from thuvien.registry.models.imports import ImportStatus, RowOutcome
+from thuvien.registry.services.events import EventSpec, record_event
+from thuvien.registry.services.indexing import schedule_index
+from thuvien.registry.services.libraries import SEQUENCE_NAME, update_library
+
+CHUNK = 500
+FK_FIELDS = {"province", "commune", "old_commune", "parent"}
+DECIMAL_FIELDS = {"latitude", "longitude", "floor_area_m2"}
+
+# IMLS Public Libraries Survey structure-change codes (STATSTRU) -> lifecycle events.
+IMLS_STRUCTURE_EVENTS = {
+    "01": EventKind.MERGE,  # absorbs another entity: this one is the successor
+    "02": EventKind.ESTABLISH,
+    "03": EventKind.CEASE,
+    "05": EventKind.MERGE,
+    "23": EventKind.SUSPEND,
+    "24": EventKind.RESUME,
+    "08": EventKind.RESUME,
+    "09": EventKind.RESUME,
+}
+# STATNAME 06 / STATADDR 07 are real renames and moves; 14 and 15 are minor corrections,
+# which the field history records without an event.
+IMLS_RENAME_CODES = {"06"}
+IMLS_MOVE_CODES = {"07"}
+
+
+def commit(batch: ImportBatch, actor, progress) -> dict[str, Any]:
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
+    todo = batch.rows.filter(library__isnull=True,
+                             outcome__in=[RowOutcome.CREATE, RowOutcome.UPDATE]).order_by("number")
+    progress.set_total(todo.count())
+    created = updated = events = 0
+    ids = list(todo.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        rows = list(ImportRow.objects.filter(pk__in=ids[start:start + CHUNK]).order_by("number"))
+        with transaction.atomic():
+            c, u, e = _commit_chunk(batch, rows, actor)
+        created, updated, events = created + c, updated + u, events + e
+        progress.advance(len(rows))
+    report = {"created": created, "updated": updated, "events": events,
+              "left_for_review": batch.rows.filter(outcome=RowOutcome.REVIEW).count(),
+              "errors": batch.rows.filter(outcome=RowOutcome.ERROR).count()}
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.COMMITTED, report={**batch.report, "commit": report})
+    return report
+
+
+def _commit_chunk(batch: ImportBatch, rows: list[ImportRow], actor) -> tuple[int, int, int]:
+    creates = [r for r in rows if r.outcome == RowOutcome.CREATE]
+    updates = [r for r in rows if r.outcome == RowOutcome.UPDATE]
+    _create_all(batch, creates, actor)
+    for row in updates:
+        _update_one(row, actor)
+    events = sum(_events_for(row, actor) for row in rows if row.library_id)
+    ImportRow.objects.bulk_update(rows, ["library", "parsed"])
+    schedule_index(r.library_id for r in rows if r.library_id)
+    return len(creates), len(updates), events
+
+
+def _model_values(data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in FK_FIELDS:
+            values[f"{key}_id"] = value
+        elif key in DECIMAL_FIELDS and value not in (None, ""):
+            values[key] = Decimal(str(value))
+        elif key == "founding_decision_date" and value:
+            values[key] = datetime.date.fromisoformat(value)
+        else:
+            values[key] = value
+    return values
+
+
+def _allocate(count: int) -> list[str]:
+    sequence, _ = IdentifierSequence.objects.select_for_update().get_or_create(name=SEQUENCE_NAME)
+    first = sequence.last_value + 1
+    sequence.last_value += count
+    sequence.save(update_fields=["last_value"])
+    return [format_identifier(n) for n in range(first, first + count)]
+
+
+def _create_all(batch: ImportBatch, rows: list[ImportRow], actor) -> None:
+    if not rows:
+        return
+    libraries = [Library(**_model_values(r.parsed["data"]), created_by=actor) for r in rows]
+    for library, vn_id in zip(libraries, _allocate(len(rows)), strict=True):
+        library.vn_id = vn_id
+    bulk_create_with_history(libraries, Library, batch_size=CHUNK, default_user=actor,
+                             default_change_reason=f"import {batch.pk}")
+    by_id = dict(Library.objects.filter(vn_id__in=[lib.vn_id for lib in libraries])
+                 .values_list("vn_id", "pk"))
+    for row, library in zip(rows, libraries, strict=True):
+        row.library_id = by_id[library.vn_id]
+    _add_aliases_and_names(rows)
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=actor, actor_name=str(actor)[:150], action="registry.library.create",
+                   object_type="registry.library", object_id=str(row.library_id),
+                   object_repr=f"{row.parsed['data'].get('name', '')[:200]} ({lib.vn_id})",
+                   after=row.parsed["data"], note=f"import {batch.pk}, row {row.number}")
+        for row, lib in zip(rows, libraries, strict=True)
+    ])
+
+
+def _add_aliases_and_names(rows: list[ImportRow]) -> None:
+    aliases, names = [], []
+    for row in rows:
+        parsed = row.parsed
+        if parsed.get("identifier"):
+            aliases.append(LibraryAlias(library_id=row.library_id,
+                                        scheme=parsed["identifier_scheme"],
+                                        value=parsed["identifier"]))
+        names += [LibraryName(library_id=row.library_id, name=n, kind=NameKind.VARIANT)
+                  for n in parsed.get("other_names", [])]
+    LibraryAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+    LibraryName.objects.bulk_create(names)
+
+
+def _target_library(row: ImportRow) -> Library:
+    target = row.parsed["target"]
+    if target.startswith("row:"):  # a duplicate of an earlier row of the same file
+        earlier = ImportRow.objects.get(batch=row.batch_id, number=int(target[4:]))
+        return Library.objects.get(pk=earlier.library_id)
+    return Library.objects.get(vn_id=target)
+
+
+def _update_one(row: ImportRow, actor) -> None:
+    library = _target_library(row)
+    # Imports fill and refresh descriptive data; they never blank a field or change the
+    # decisions of the managing authority (type, level, status...).
+    changes = {k: v for k, v in row.parsed["data"].items()
+               if v not in (None, "", []) and k not in AUTHORITY_FIELDS}
+    if (row.parsed.get("change_codes") or {}).get("name_change_code", "00") in IMLS_RENAME_CODES:
+        changes.pop("name", None)  # a reported rename is recorded as an event, keeping the old
+    changes.pop("country", None)
+    update_library(actor, library, changes, reason=f"import {row.batch_id}")
+    row.library_id = library.pk
+    _add_aliases_and_names([row])
+
+
+def _events_for(row: ImportRow, actor) -> int:
+    codes = row.parsed.get("change_codes") or {}
+    if not codes or row.parsed.get("events_done"):
+        return 0
+    library = Library.objects.get(pk=row.library_id)
+    date = datetime.date.fromisoformat(row.batch.defaults.get("event_date") or "2000-01-01")
+    note = f"IMLS STATSTRU={codes.get('change_code', '')}"
+    recorded = 0
+    kind = IMLS_STRUCTURE_EVENTS.get(codes.get("change_code", "00"))
+    if kind in (EventKind.CEASE, EventKind.SUSPEND, EventKind.RESUME, EventKind.ESTABLISH):
+        if not (kind == EventKind.RESUME and library.status == "active"):
+            record_event(actor, EventSpec(kind, date, subjects=[library], note=note,
+                                          source=f"import:{row.batch_id}"))
+            recorded += 1
+    elif kind == EventKind.MERGE:  # this library survives; the absorbed one is not named
+        record_event(actor, EventSpec(kind, date, successors=[library], partial=True,
+                                      note=f"{note}: thư viện bị sáp nhập không được nêu tên / "
+                                           "the absorbed library is not named",
+                                      source=f"import:{row.batch_id}"))
+        recorded += 1
+    new_name = row.parsed.get("data", {}).get("name", "")
+    if codes.get("name_change_code", "00") in IMLS_RENAME_CODES and new_name != library.name:
+        record_event(actor, EventSpec(EventKind.RENAME, date, subjects=[library], note=note,
+                                      new_name=new_name, source=f"import:{row.batch_id}"))
+        recorded += 1
+    if codes.get("address_change_code", "00") in IMLS_MOVE_CODES:
+        record_event(actor, EventSpec(EventKind.MOVE, date, subjects=[library], note=note,
+                                      source=f"import:{row.batch_id}"))
+        recorded += 1
+    row.parsed = {**row.parsed, "events_done": True}
+    return recorded
+
+
+def actor_of(job) -> Any:
+    return get_user_model().objects.get(pk=job.params["actor"])

@@ -1,0 +1,50 @@
+"""Human labels for the codes the index stores (facets, badges)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from thuvien.registry.choices import LibraryType, Ownership, PublicLevel, Service, Status
+
+FACET_TITLES = {
+    "library_type": _("Loại thư viện"),
+    "level": _("Cấp"),
+    "status": _("Tình trạng"),
+    "province": _("Tỉnh/thành phố"),
+    "services": _("Dịch vụ"),
+    "country": _("Quốc gia"),
+    "ownership": _("Sở hữu"),
+}
+
+
+def _province_names() -> dict[str, str]:
+    from thuvien.geo.models import AdminUnit, Level, Scheme
+
+    return dict(AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE)
+                .values_list("code", "name"))
+
+
+def label_maps() -> dict[str, dict[str, str]]:
+    return {
+        "library_type": dict(LibraryType.choices),
+        "level": {**dict(PublicLevel.choices), "none": _("Không phân cấp")},
+        "status": dict(Status.choices),
+        "services": dict(Service.choices),
+        "ownership": dict(Ownership.choices),
+        "province": _province_names(),
+        "country": {"VN": _("Việt Nam")},
+    }
+
+
+def labelled_facets(facets: dict[str, list[tuple[str, int]]], selected: dict[str, list[str]]):
+    """Facets as [{name, title, values: [{value, label, count, checked}]}] for templates."""
+    labels = label_maps()
+    out = []
+    for name, values in facets.items():
+        chosen = set(selected.get(name, []))
+        items = [{"value": v, "label": labels.get(name, {}).get(v, v) or v, "count": n,
+                  "checked": v in chosen} for v, n in values if v]
+        if name == "province":
+            items.sort(key=lambda item: str(item["label"]))
+        if items:
+            out.append({"name": name, "title": FACET_TITLES.get(name, name), "values": items,
+                        "open": bool(chosen) or name in ("library_type", "province")})
+    return out

@@ -1,0 +1,133 @@
+"""Bulk import end to end: upload, preview, commit, re-import — on real files and units."""
+
+from pathlib import Path
+
+import pytest
+from viparse.normalize.encodings import CHARMAPS
+
+from tests import factories
+from thuvien.accounts.models import Role
+from thuvien.kernel.audit.models import AuditEntry
+from thuvien.ops.jobs import run_job_inline
+from thuvien.registry.models import ImportBatch, Library, LifecycleEvent
+from thuvien.registry.services import LibraryDataError
+from thuvien.registry.services import imports as service
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(real_units):
+    return factories.user("bo", Role.MINISTRY_ADMIN)
+
+
+def _import(actor, path: Path, mapping=None, defaults=None, commit=True) -> ImportBatch:
+    with open(path, "rb") as handle:
+        batch = service.upload_import(actor, handle, path.name)
+    service.set_mapping(actor, batch, mapping or batch.mapping, defaults or {})
+    job = run_job_inline("registry.import_preview", "preview", {"batch": batch.pk},
+                         user=actor, show_progress=False)
+    assert job.status == "succeeded", job.error
+    if commit:
+        batch.refresh_from_db()
+        job = run_job_inline("registry.import_commit", "commit",
+                             {"batch": batch.pk, "actor": actor.pk}, user=actor,
+                             show_progress=False)
+        assert job.status == "succeeded", job.error
+    batch.refresh_from_db()
+    return batch
+
+
+def _rows(batch):
+    return {row.number: row for row in batch.rows.all()}
+
+
+def test_vietnamese_list_with_old_addresses_and_bad_rows(admin):
+    batch = _import(admin, FIXTURES / "registry/thu-vien-tinh.csv")
+    assert batch.mapping["Tên thư viện"] == "name" and batch.mapping["Xã/phường"] == "commune"
+    rows = _rows(batch)
+    hcm = rows[2]
+    assert hcm.outcome == "create", hcm.errors
+    library = Library.objects.get(pk=hcm.library_id)
+    assert library.commune.name == "Phường Sài Gòn"  # old Phường Bến Nghé, Quận 1
+    assert library.old_commune.name == "Phường Bến Nghé" and library.old_commune.scheme == "2008"
+    assert library.collection_size == 2_500_000
+    assert rows[3].outcome == "create"
+    assert Library.objects.get(pk=rows[3].library_id).province.name == "Tỉnh Đắk Lắk"
+    assert rows[6].outcome == "create"
+    assert Library.objects.get(pk=rows[6].library_id).name.startswith("<script>")
+    assert rows[7].outcome == "error" and "Tỉnh Không Có" in rows[7].errors[0]["message"]
+    assert rows[8].outcome == "error" and rows[8].errors[0]["column"] == "Vốn tài liệu"
+    # the same library written differently, further down the same file, is not created twice
+    assert rows[9].outcome == "review", (rows[9].candidates, rows[9].parsed, rows[2].parsed)
+    assert rows[9].candidates[0]["key"] == "row:2"
+    assert rows[10].outcome == "error" and "tên thư viện" in rows[10].errors[0]["message"]
+    assert AuditEntry.objects.filter(action="registry.library.create").count() == \
+        Library.objects.count()
+
+
+def test_reimport_updates_instead_of_duplicating(admin):
+    first = _import(admin, FIXTURES / "registry/thu-vien-tinh.csv")
+    count = Library.objects.count()
+    second = _import(admin, FIXTURES / "registry/thu-vien-tinh.csv")
+    assert Library.objects.count() == count
+    outcomes = {r.number: r.outcome for r in second.rows.all()}
+    assert outcomes[2] == "update"
+    assert _rows(second)[2].parsed["target"] == Library.objects.get(
+        pk=_rows(first)[2].library_id).vn_id
+
+
+def test_legacy_tcvn3_file_is_detected_and_converted(admin, tmp_path):
+    inverse = {u: legacy for legacy, u in CHARMAPS["tcvn3"].pairs}
+    text = ("ten thu vien,tinh\n"
+            "thư viện xã hải châu,đà nẵng\n"
+            "thư viện tỉnh quảng ngãi,quảng ngãi\n")
+    path = tmp_path / "tcvn3.csv"
+    path.write_bytes("".join(inverse.get(c, c) for c in text).encode("latin-1"))
+    batch = _import(admin, path, mapping={"ten thu vien": "name", "tinh": "province"},
+                    defaults={"library_type": "public", "level": "commune"})
+    assert batch.encoding == "tcvn3"
+    names = sorted(Library.objects.values_list("name", flat=True))
+    assert names == ["thư viện tỉnh quảng ngãi", "thư viện xã hải châu"]
+
+
+def test_imls_partner_libraries_over_two_years(admin):
+    mapping = {"FSCSKEY": "identifier", "LIBNAME": "name", "ADDRESS": "street_address",
+               "CITY": "city", "STABR": "region", "PHONE": "phone", "LATITUDE": "latitude",
+               "LONGITUD": "longitude", "BKVOL": "collection_size",
+               "STATSTRU": "change_code", "STATNAME": "name_change_code",
+               "STATADDR": "address_change_code"}
+    defaults = {"country": "US", "library_type": "public", "level": "",
+                "identifier_scheme": "imls"}
+    first = _import(admin, FIXTURES / "imls/pls_fy2016_subset.csv", mapping,
+                    {**defaults, "event_date": "2016-07-01"})
+    created = Library.objects.count()
+    assert created == first.rows.filter(outcome="create").count() > 400
+    assert not first.rows.filter(outcome="error").exists()
+    second = _import(admin, FIXTURES / "imls/pls_fy2018_subset.csv", mapping,
+                     {**defaults, "event_date": "2018-07-01"})
+    # every library known in 2016 is matched by its FSCSKEY, none duplicated
+    assert second.rows.filter(outcome="update").count() == 554 - 46
+    assert Library.objects.count() == created + second.rows.filter(outcome="create").count()
+    assert Library.objects.filter(country="US", status="dissolved").count() == 10  # STATSTRU 03
+    renamed = LifecycleEvent.objects.filter(kind="rename").count()
+    assert renamed > 30  # STATNAME 06
+    sample = Library.objects.filter(other_names__kind="former").first()
+    assert sample.history.count() >= 2
+
+
+def test_permission_and_bad_files(admin, tmp_path):
+    reader = factories.user("reader", Role.READER)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied), open(FIXTURES / "registry/thu-vien-tinh.csv",
+                                               "rb") as handle:
+        service.upload_import(reader, handle, "x.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"\x00\x01\x02garbage")
+    for path, message in ((empty, "rỗng"), (binary, "nhị phân")):
+        with pytest.raises(LibraryDataError, match=message), open(path, "rb") as handle:
+            service.upload_import(admin, handle, path.name)
