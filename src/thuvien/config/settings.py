@@ -10,6 +10,7 @@ from thuvien.config.env import env_bool, env_int, env_list, env_path, env_str
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = env_path("THUVIEN_DATA_DIR", PROJECT_DIR / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("THUVIEN_DEBUG", False)
 SECRET_KEY = env_str("THUVIEN_SECRET_KEY", "insecure-development-key-change-me")

@@ -174,7 +174,7 @@ def _hit(hit) -> dict:
     return {"id": hit.id, "name": doc.get("name", ""), "library_type": doc.get("library_type", ""),
             "status": doc.get("status", ""), "province": doc.get("province", ""),
             "province_name": doc.get("province_name", ""),
-            "commune_name": doc.get("commune_name", ""), "address": doc.get("address", ""),
+            "commune_name": doc.get("commune_name", ""), "address": doc.get("display_address", ""),
             "latitude": doc.get("latitude"), "longitude": doc.get("longitude"),
             "highlight": hit.highlights.get("name")}
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from thuvien.kernel.search import SearchQuery, SearchResult
+from thuvien.kernel.search import Hit, SearchQuery, SearchResult
 from thuvien.registry.services.indexing import library_index
 
 FACETS = ["library_type", "level", "status", "province", "services", "country", "ownership"]
@@ -58,3 +59,18 @@ def search_directory(filters: DirectoryFilters, *, highlight: bool = True,
     index = library_index()
     index.reload()
     return index.search(query)
+
+
+PAGE_LIMIT = 1000  # the largest page the search kernel returns
+
+
+def iterate_directory(filters: DirectoryFilters, max_hits: int) -> Iterator[Hit]:
+    """Every hit for ``filters`` (up to ``max_hits``), fetched page by page."""
+    offset = 0
+    while offset < max_hits:
+        page = filters.model_copy(update={"offset": offset})
+        result = search_directory(page, highlight=False, limit=min(PAGE_LIMIT, max_hits - offset))
+        yield from result.hits
+        offset += len(result.hits)
+        if not result.hits or offset >= result.total:
+            return

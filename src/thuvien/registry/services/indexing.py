@@ -33,6 +33,7 @@ LIBRARY_INDEX = IndexSchema(
         Field("services", "keyword", facet=True, multi=True),
         Field("name_sort", "keyword", sortable=True, stored=False),
         Field("updated", "date", sortable=True),
+        Field("display_address", "keyword"),
         Field("province_name", "keyword"),
         Field("commune_name", "keyword"),
         Field("latitude", "float"),
@@ -56,8 +57,9 @@ def _queryset():
 
 def document_for(library) -> dict[str, Any]:
     province, commune = library.province, library.commune
-    address_parts = [library.street_address, commune and commune.name, province and province.name,
-                     library.region, library.old_address]
+    current = [library.street_address, commune and commune.name, province and province.name,
+               library.region]
+    address_parts = [*current, library.old_address]
     return {
         "id": library.vn_id,
         "name": library.name,
@@ -76,6 +78,7 @@ def document_for(library) -> dict[str, Any]:
         "services": list(library.services or []),
         "name_sort": fold_for_search(library.name),
         "updated": library.updated_at,
+        "display_address": ", ".join(p for p in current if p),
         "province_name": province.name if province else "",
         "commune_name": commune.name if commune else "",
         "latitude": float(library.latitude) if library.latitude is not None else None,

@@ -9,7 +9,12 @@ from django.shortcuts import render
 from pydantic import ValidationError
 
 from thuvien.kernel.search import SearchError
-from thuvien.registry.selectors import FILTERS, DirectoryFilters, search_directory
+from thuvien.registry.selectors import (
+    FILTERS,
+    DirectoryFilters,
+    iterate_directory,
+    search_directory,
+)
 from thuvien.registry.views.labels import label_maps, labelled_facets
 
 PAGE_SIZE = 20
@@ -74,11 +79,11 @@ def map_points(request):
         filters = parse_filters(request, offset=0, limit=100)
     except ValidationError:
         return JsonResponse({"error": "invalid parameters"}, status=400)
-    result = search_directory(filters, highlight=False, limit=MAX_MAP_POINTS)
+    overview = search_directory(filters.model_copy(update={"limit": 1}), highlight=False)
     points = [[hit.id, hit.document["name"], hit.document["latitude"],
                hit.document["longitude"], hit.document.get("library_type", "")]
-              for hit in result.hits
+              for hit in iterate_directory(filters, MAX_MAP_POINTS)
               if hit.document.get("latitude") is not None
               and hit.document.get("longitude") is not None]
-    return JsonResponse({"total": result.total, "points": points,
-                         "province_counts": dict(result.facets.get("province", []))})
+    return JsonResponse({"total": overview.total, "points": points,
+                         "province_counts": dict(overview.facets.get("province", []))})

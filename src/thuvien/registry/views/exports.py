@@ -2,7 +2,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, Streaming
 from django.utils import timezone
 from pydantic import ValidationError
 
-from thuvien.registry.selectors import search_directory
+from thuvien.registry.selectors import iterate_directory
 from thuvien.registry.services import exports
 from thuvien.registry.views.directory import parse_filters
 
@@ -14,8 +14,7 @@ def _ids_for(request) -> list[str] | None:
     if not filters.q and not any(getattr(filters, f) for f in ("library_type", "level", "status",
                                  "province", "commune", "country", "services", "ownership")):
         return None
-    result = search_directory(filters, highlight=False, limit=MAX_EXPORT)
-    return [hit.id for hit in result.hits]
+    return [hit.id for hit in iterate_directory(filters, MAX_EXPORT)]
 
 
 def export(request, fmt: str):

@@ -68,7 +68,8 @@ class NotificationForm(forms.Form):
                 "ownership": "non_public" if data["new_type"] == "community" else "public",
                 "province": data["province"].pk, "street_address": data["new_address"],
                 "collection_size": data["collection_size"],
-                "floor_area_m2": data["floor_area_m2"]}.items() if v not in (None, "")})
+                "floor_area_m2": str(data["floor_area_m2"]) if data["floor_area_m2"] is not None
+                else None}.items() if v not in (None, "")})
         successor = next((lib for lib in data["libraries"]
                           if lib.vn_id == data["successor"].strip().upper()), None)
         return service.NotificationRequest(
