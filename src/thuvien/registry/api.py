@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -211,7 +211,7 @@ def _call(func, *args):
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     except LibraryDataError as exc:
-        return 422, {"detail": "Dữ liệu không hợp lệ / invalid data", "errors": exc.errors}
+        return Status(422, {"detail": "Dữ liệu không hợp lệ / invalid data", "errors": exc.errors})
 
 
 @router.post("", auth=django_auth, response={201: LibraryOut, 422: ErrorOut, 403: ErrorOut},
@@ -220,9 +220,9 @@ def create(request, payload: LibraryIn):
     data = payload.dict(exclude={"province_code", "commune_code"})
     data.update(_units(payload))
     result = _call(create_library, request.user, data)
-    if isinstance(result, tuple):
+    if isinstance(result, Status):
         return result
-    return 201, _get(result.vn_id)
+    return Status(201, _get(result.vn_id))
 
 
 @router.patch("/{vn_id}", auth=django_auth,
@@ -232,6 +232,6 @@ def patch(request, vn_id: str, payload: LibraryPatch):
     library = _get(vn_id)
     changes = payload.dict(exclude_unset=True)
     result = _call(update_library, request.user, library, changes)
-    if isinstance(result, tuple):
+    if isinstance(result, Status):
         return result
     return _get(vn_id)
