@@ -59,8 +59,10 @@ def _short(name: str) -> str:
     return name
 
 
-def _row(rng: random.Random, commune: Commune) -> list:
+def _row(rng: random.Random, commune: Commune, has_public: set[str]) -> list:
     roll = rng.random()
+    if 0.50 <= roll < 0.75 and commune.code in has_public:
+        roll = rng.uniform(0.75, 1.0)  # one public library per commune
     place = _short(commune.name)
     level, ownership = "", "public"
     if roll < 0.50:
@@ -69,6 +71,7 @@ def _row(rng: random.Random, commune: Commune) -> list:
     elif roll < 0.75:
         kind, level = "public", "commune"
         name = f"Thư viện {commune.name.split()[0].lower()} {place}"
+        has_public.add(commune.code)
     elif roll < 0.87:
         kind, ownership = "community", "non_public"
         name = f"{rng.choice(COMMUNITY)} {rng.choice(VILLAGES)} {place}"
@@ -105,8 +108,9 @@ def communes_from_database() -> list[Commune]:
 
 def generate(communes: list[Commune], count: int, seed: int = 2025) -> Iterator[list]:
     rng = random.Random(seed)
+    has_public: set[str] = set()
     for _ in range(count):
-        yield _row(rng, rng.choice(communes))
+        yield _row(rng, rng.choice(communes), has_public)
 
 
 def main() -> None:

@@ -139,7 +139,9 @@ def _add_aliases_and_names(rows: list[ImportRow]) -> None:
         names += [LibraryName(library_id=row.library_id, name=n, kind=NameKind.VARIANT)
                   for n in parsed.get("other_names", [])]
     LibraryAlias.objects.bulk_create(aliases, ignore_conflicts=True)
-    LibraryName.objects.bulk_create(names)
+    known = set(LibraryName.objects.filter(library_id__in={n.library_id for n in names})
+                .values_list("library_id", "name"))
+    LibraryName.objects.bulk_create([n for n in names if (n.library_id, n.name) not in known])
 
 
 def _target_library(row: ImportRow) -> Library:
@@ -156,12 +158,29 @@ def _update_one(row: ImportRow, actor) -> None:
     # decisions of the managing authority (type, level, status...).
     changes = {k: v for k, v in row.parsed["data"].items()
                if v not in (None, "", []) and k not in AUTHORITY_FIELDS}
-    if (row.parsed.get("change_codes") or {}).get("name_change_code", "00") in IMLS_RENAME_CODES:
-        changes.pop("name", None)  # a reported rename is recorded as an event, keeping the old
+    # The official name changes only by a rename event; another spelling of it in a list
+    # ("TV tỉnh…", without diacritics) is kept as a variant name.
+    imported_name = changes.pop("name", None)
     changes.pop("country", None)
-    update_library(actor, library, changes, reason=f"import {row.batch_id}")
+    codes = row.parsed.get("change_codes") or {}
+    if imported_name and imported_name != library.name and \
+            codes.get("name_change_code", "00") not in IMLS_RENAME_CODES:
+        row.parsed = {**row.parsed, "other_names": sorted(
+            {*row.parsed.get("other_names", []), imported_name})}
+    if any(_differs(library, key, value) for key, value in changes.items()):
+        update_library(actor, library, changes, reason=f"import {row.batch_id}")
     row.library_id = library.pk
     _add_aliases_and_names([row])
+
+
+def _differs(library: Library, key: str, value: Any) -> bool:
+    """Whether an imported value would change the library (most re-imported rows do not)."""
+    current = getattr(library, f"{key}_id" if key in FK_FIELDS else key, None)
+    if key in DECIMAL_FIELDS:
+        return current is None or Decimal(str(value)) != current
+    if key == "founding_decision_date":
+        return str(current or "") != str(value)
+    return current != value
 
 
 def _events_for(row: ImportRow, actor) -> int:

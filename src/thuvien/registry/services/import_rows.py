@@ -13,35 +13,32 @@ from thuvien.registry.matching import LibraryFacts, Matcher
 from thuvien.registry.models import ImportBatch, ImportRow, Library, LibraryAlias
 from thuvien.registry.models.imports import ImportStatus, RowOutcome
 from thuvien.registry.services.errors import LibraryDataError
-from thuvien.registry.services.libraries import validate
 from thuvien.registry.services.places import PlaceResolver
+from thuvien.registry.validation import RowValidator
 
 WRITE_BATCH = 500
 
 
-def facts_of_library(library: Library, aliases: list[tuple[str, str]]) -> LibraryFacts:
-    return LibraryFacts(
-        key=library.vn_id,
-        name=library.name,
-        other_names=tuple(n for n in (library.short_name, library.name_en) if n),
-        country=library.country,
-        province=library.province.code if library.province_id else "",
-        commune=library.commune.code if library.commune_id else library.region,
-        address=library.street_address,
-        website=library.website,
-        phone=library.phone,
-        email=library.email,
-        identifiers=tuple(aliases),
-    )
+MATCH_COLUMNS = ("pk", "vn_id", "name", "short_name", "name_en", "country", "province__code",
+                 "commune__code", "region", "street_address", "website", "phone", "email")
 
 
 def build_matcher() -> Matcher:
+    """A matcher over every library, read as plain values (no model instances)."""
     aliases: dict[int, list[tuple[str, str]]] = {}
     for library_id, scheme, value in LibraryAlias.objects.values_list("library_id", "scheme",
                                                                       "value"):
         aliases.setdefault(library_id, []).append((scheme, value))
-    libraries = Library.objects.select_related("province", "commune").iterator(chunk_size=2000)
-    return Matcher(facts_of_library(lib, aliases.get(lib.pk, [])) for lib in libraries)
+    rows = Library.objects.values_list(*MATCH_COLUMNS).iterator(chunk_size=5000)
+    return Matcher(
+        LibraryFacts(key=vn_id, name=name,
+                     other_names=tuple(n for n in (short, english) if n), country=country,
+                     province=province or "", commune=commune or region, address=street,
+                     website=website, phone=phone, email=email,
+                     identifiers=tuple(aliases.get(pk, ())))
+        for (pk, vn_id, name, short, english, country, province, commune, region, street,
+             website, phone, email) in rows
+    )
 
 
 def facts_of_row(number: int, rd: RowData, resolver: PlaceResolver,
@@ -75,10 +72,11 @@ def preview(batch: ImportBatch, progress) -> dict[str, Any]:
     scheme = batch.defaults.get("identifier_scheme", "") or f"import:{batch.pk}"
     known = dict(LibraryAlias.objects.filter(scheme=scheme).values_list("value",
                                                                         "library__vn_id"))
-    matcher, resolver = build_matcher(), PlaceResolver()
+    matcher, resolver, validator = build_matcher(), PlaceResolver(), RowValidator()
     pending: list[ImportRow] = []
     for number, raw in table.rows:
-        pending.append(_preview_row(number, raw, batch, scheme, known, matcher, resolver))
+        pending.append(_preview_row(number, raw, batch, scheme, known, matcher, resolver,
+                                    validator))
         if len(pending) >= WRITE_BATCH:
             ImportRow.objects.bulk_create(pending)
             progress.advance(len(pending))
@@ -99,13 +97,14 @@ def _counts(batch: ImportBatch) -> dict[str, int]:
     return {"rows": sum(counts.values()), **{k: counts.get(k, 0) for k in RowOutcome.values}}
 
 
-def _preview_row(number, raw, batch, scheme, known, matcher, resolver) -> ImportRow:
+def _preview_row(number, raw, batch, scheme, known, matcher, resolver,
+                 validator) -> ImportRow:
     rd = interpret(raw, batch.mapping, batch.defaults)
     row = ImportRow(batch=batch, number=number, raw=raw)
     if not rd.errors:
         resolver.place(rd)
     if not rd.errors:
-        _validate(rd)
+        _validate(rd, validator)
     facts = facts_of_row(number, rd, resolver, scheme)
     row.parsed = {"data": _jsonable(rd.data), "identifier": rd.identifier,
                   "identifier_scheme": scheme, "other_names": rd.other_names,
@@ -115,13 +114,14 @@ def _preview_row(number, raw, batch, scheme, known, matcher, resolver) -> Import
         row.outcome = RowOutcome.ERROR
         return row
     _decide(row, rd, facts, known, matcher)
-    matcher.add(facts)
+    if row.outcome != RowOutcome.UPDATE:  # an updated library is already in the matcher
+        matcher.add(facts)
     return row
 
 
-def _validate(rd: RowData) -> None:
+def _validate(rd: RowData, validator: RowValidator) -> None:
     try:
-        cleaned = validate(rd.data)
+        cleaned = validator.clean(rd.data)
     except LibraryDataError as exc:
         for field, messages in exc.errors.items():
             rd.errors.extend(RowError(field, m) for m in messages)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from thuvien.geo.models import AdminUnit, Level, Scheme
+from thuvien.geo.naming import name_key, split_type
 from thuvien.geo.services import UnknownProvince, find_units, resolve_old_unit
 from thuvien.registry.importing.rows import RowData, RowError
 
@@ -23,14 +24,24 @@ class PlaceResolver:
         self._codes = dict(AdminUnit.objects.filter(scheme=Scheme.V2025)
                            .values_list("pk", "code"))
         self._find = lru_cache(maxsize=20_000)(self._find_uncached)
+        # Exact names are looked up in memory; anything else goes to geo's parser.
+        self._by_name: dict[tuple[str, str, str], list[AdminUnit]] = {}
+        for unit in AdminUnit.objects.filter(scheme=Scheme.V2025):
+            key = (unit.level, split_type(unit.name)[0], name_key(unit.name))
+            self._by_name.setdefault(key, []).append(unit)
 
     def code_of(self, unit) -> str:
         """The 2025 code of a unit given as a primary key or an instance."""
         pk = getattr(unit, "pk", unit)
         return self._codes.get(pk, "") if pk else ""
 
-    @staticmethod
-    def _find_uncached(text: str, scheme: str, level: str, province_pk: int | None):
+    def _find_uncached(self, text: str, scheme: str, level: str, province_pk: int | None):
+        if scheme == Scheme.V2025 and "," not in text:
+            kind, rest = split_type(text)
+            units = [u for u in self._by_name.get((level, kind, name_key(rest)), [])
+                     if province_pk is None or u.province_id == province_pk]
+            if len(units) == 1:
+                return tuple(units)
         province = AdminUnit.objects.get(pk=province_pk) if province_pk else None
         try:
             return tuple(find_units(text, scheme=scheme, level=level, province=province))
