@@ -1,6 +1,8 @@
 """The search kernel: one small interface, backends chosen in settings (THUVIEN_SEARCH)."""
 
 from thuvien.kernel.search.base import (
+    MAX_LIMIT,
+    MAX_OFFSET,
     Field,
     Hit,
     IndexSchema,
@@ -9,10 +11,13 @@ from thuvien.kernel.search.base import (
     SearchIndex,
     SearchQuery,
     SearchResult,
+    search_error,
 )
 from thuvien.kernel.search.handler import get_index, search_backends
 
 __all__ = [
+    "MAX_LIMIT",
+    "MAX_OFFSET",
     "Field",
     "Hit",
     "IndexSchema",
@@ -23,4 +28,5 @@ __all__ = [
     "SearchResult",
     "get_index",
     "search_backends",
+    "search_error",
 ]

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 FieldKind = Literal["text", "keyword", "integer", "float", "date"]
+FIELD_KINDS = ("text", "keyword", "integer", "float", "date")
+# Short lower-case names: they become tantivy field names, PostgreSQL columns and directory names.
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 
 
 class SearchError(Exception):
-    """A query or index operation the backend cannot carry out."""
+    """A query or index operation the backend cannot carry out.
+
+    Messages meant for users are Vietnamese first, then English: ``"<vi> / <en>"``.
+    """
+
+
+def search_error(vietnamese: str, english: str) -> SearchError:
+    """A :class:`SearchError` with the project's bilingual message (addition)."""
+    return SearchError(f"{vietnamese} / {english}")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,10 @@ class Field:
     ``text`` fields are analysed twice: folded (diacritic-insensitive) and exact; exact
     matches rank higher. ``keyword`` fields are matched whole and can be facets.
     ``integer``/``float``/``date`` fields can be sorted and range-filtered.
+
+    Rules checked by :class:`IndexSchema`: ``facet`` only on keyword fields; ``sortable``
+    fields hold one value (not ``multi``). Values ``None`` and ``""`` count as missing.
+    Text is NFC-normalised; keyword values are cut at 256 characters.
     """
 
     name: str
@@ -34,10 +50,24 @@ class Field:
 
 @dataclass(frozen=True)
 class IndexSchema:
-    """An index: its name and fields. Every document also has a string ``id``."""
+    """An index: its name and fields. Every document also has a string ``id``.
+
+    Names (of the index and of fields) match ``[a-z][a-z0-9_]*``, at most 30 characters,
+    without ``__``; ``id`` is reserved. Invalid schemas raise :class:`SearchError` when
+    built (addition).
+    """
 
     name: str
     fields: tuple[Field, ...]
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "index")
+        seen: set[str] = set()
+        for candidate in self.fields:
+            _check_field(candidate)
+            if candidate.name in seen:
+                raise SearchError(f"duplicate field {candidate.name!r} in index {self.name!r}")
+            seen.add(candidate.name)
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -50,10 +80,44 @@ class IndexSchema:
         return tuple(f for f in self.fields if f.kind == "text")
 
 
+def _check_name(name: str, what: str) -> None:
+    if not _NAME_RE.match(name) or "__" in name or name == "id":
+        raise SearchError(f"invalid {what} name {name!r}: use [a-z][a-z0-9_]*, up to 30 chars")
+
+
+def _check_field(candidate: Field) -> None:
+    _check_name(candidate.name, "field")
+    if candidate.kind not in FIELD_KINDS:
+        raise SearchError(f"field {candidate.name!r}: unknown kind {candidate.kind!r}")
+    if candidate.facet and candidate.kind != "keyword":
+        raise SearchError(f"field {candidate.name!r}: only keyword fields can be facets")
+    if candidate.sortable and candidate.multi:
+        raise SearchError(f"field {candidate.name!r}: a multi-valued field cannot be sortable")
+    if candidate.boost <= 0:
+        raise SearchError(f"field {candidate.name!r}: boost must be positive")
+
+
 @dataclass
 class SearchQuery:
     """What to look for. ``text`` uses a small syntax: words (all required), "phrases",
-    ``-word`` to exclude. Filters are OR within a field and AND across fields."""
+    ``-word`` to exclude. Filters are OR within a field and AND across fields.
+
+    Details every backend keeps:
+
+    - Words match diacritic-insensitively (``fold_for_search``) in any text field; a word
+      spelt exactly as in the document (diacritics included) ranks higher. A word that
+      holds punctuation (``Rịa-Vũng``) is matched as a phrase. An unbalanced ``"`` is
+      ignored; text with no searchable word matches everything, like ``""``.
+    - ``filters`` and ``facets`` name keyword fields; ``ranges`` name integer, float or
+      date fields, with inclusive bounds (``None`` = open).
+    - Facet counts of a field ignore that field's own filter, so its other values stay
+      selectable (multi-select facets); they are ordered by count, then value.
+    - ``sort`` names a sortable field; documents without a value come last in both
+      directions; ties come in no guaranteed order.
+    - ``offset`` goes up to :data:`MAX_OFFSET`, ``limit`` up to :data:`MAX_LIMIT`
+      (``limit=0``: counts and facets only). ``highlight`` names stored text fields,
+      returned in :attr:`Hit.highlights` as escaped HTML with ``<mark>``.
+    """
 
     text: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
@@ -66,8 +130,15 @@ class SearchQuery:
     highlight: list[str] = field(default_factory=list)
 
 
+MAX_OFFSET = 100_000  # deep pages cost memory and time in every engine
+MAX_LIMIT = 1_000
+
+
 @dataclass
 class Hit:
+    """One result. ``score`` is the relevance (0.0 when sorted by a field); ``document``
+    holds ``id`` and the stored fields, dates as :class:`datetime.date`/``datetime``."""
+
     id: str
     score: float
     document: dict[str, Any]
@@ -115,6 +186,9 @@ class SearchIndex(ABC):
     def reload(self) -> None:  # noqa: B027 - optional hook
         """Pick up writes committed by another process (no-op where always live)."""
 
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release what the index holds (tantivy: the writer lock). Addition."""
+
 
 class SearchBackend(ABC):
     def __init__(self, alias: str, params: dict[str, Any]):
@@ -124,3 +198,8 @@ class SearchBackend(ABC):
     @abstractmethod
     def open(self, schema: IndexSchema) -> SearchIndex:
         """Open (creating if needed) the index described by ``schema``."""
+
+    def drop(self, name: str) -> None:
+        """Delete the index called ``name`` and all it holds, e.g. before rebuilding it
+        with a changed schema; close open instances first. Addition."""
+        raise NotImplementedError

@@ -1,0 +1,98 @@
+"""Turning a :class:`QueryPlan` into tantivy queries, through the Query API.
+
+User text never reaches tantivy's query parser: special characters cannot break it, and
+exclusion works (the parser returns nothing for ``X AND NOT Y``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tantivy
+
+from thuvien.kernel.search.analysis import Clause, ParsedText
+from thuvien.kernel.search.base import Field, IndexSchema
+from thuvien.kernel.search.plan import QueryPlan
+from thuvien.kernel.search.tantivy_schema import (
+    exact_analyzer,
+    exact_name,
+    fold_analyzer,
+    fold_name,
+)
+
+# How much more a word spelt exactly as in the document weighs than its folded match:
+# enough for "Đà Nẵng" to outrank "đa năng" whatever the field lengths.
+EXACT_BOOST = 4.0
+_Occur = tantivy.Occur
+_FIELD_TYPES = {
+    "integer": tantivy.FieldType.Integer,
+    "float": tantivy.FieldType.Float,
+    "date": tantivy.FieldType.Date,
+}
+
+
+class QueryBuilder:
+    def __init__(self, schema: IndexSchema, tantivy_schema: tantivy.Schema) -> None:
+        self.schema = schema
+        self.tantivy_schema = tantivy_schema
+        self._fold = fold_analyzer()
+        self._exact = exact_analyzer()
+
+    def build(self, plan: QueryPlan, without_filter: str | None = None) -> tantivy.Query:
+        """The whole query; ``without_filter`` leaves out one field's filter (for facets)."""
+        clauses = self._text_clauses(plan.text)
+        for name, values in plan.filters_without(without_filter).items():
+            clauses.append((_Occur.Must, self._filter(name, values)))
+        for name, (low, high) in plan.ranges.items():
+            clauses.append((_Occur.Must, self._range(self.schema.field(name), low, high)))
+        if not plan.text.required:  # match-all: every document scores 1.0
+            clauses.append((_Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _text_clauses(self, text: ParsedText) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for clause in text.required:
+            query = self._clause(clause, with_exact=True)
+            # A word the analyzer drops entirely can match nothing: required, it must fail.
+            clauses.append((_Occur.Must, query or tantivy.Query.empty_query()))
+        for clause in text.excluded:
+            query = self._clause(clause, with_exact=False)
+            if query is not None:
+                clauses.append((_Occur.MustNot, query))
+        return clauses
+
+    def _clause(self, clause: Clause, with_exact: bool) -> tantivy.Query | None:
+        """The word (or phrase) in any text field; exact spellings add to the score."""
+        fold = self._fold.analyze(" ".join(clause.fold))
+        exact = self._exact.analyze(" ".join(clause.exact)) if with_exact else []
+        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for field in self.schema.text_fields:
+            folded = self._tokens(fold_name(field), fold)
+            if folded is not None:
+                should.append((_Occur.Should, _boost(folded, field.boost)))
+            exact_query = self._tokens(exact_name(field), exact)
+            if exact_query is not None:
+                should.append((_Occur.Should, _boost(exact_query, field.boost * EXACT_BOOST)))
+        return tantivy.Query.boolean_query(should) if should else None
+
+    def _tokens(self, field_name: str, tokens: list[str]) -> tantivy.Query | None:
+        if not tokens:
+            return None
+        if len(tokens) == 1:  # a phrase of one word would make tantivy panic
+            return tantivy.Query.term_query(self.tantivy_schema, field_name, tokens[0])
+        return tantivy.Query.phrase_query(self.tantivy_schema, field_name, tokens)
+
+    def _filter(self, name: str, values: tuple[str, ...]) -> tantivy.Query:
+        # Constant score: a filter narrows the results without changing their order.
+        matches = tantivy.Query.term_set_query(self.tantivy_schema, name, list(values))
+        return tantivy.Query.const_score_query(matches, 0.0)
+
+    def _range(self, field: Field, low: Any, high: Any) -> tantivy.Query:
+        matches = tantivy.Query.range_query(
+            self.tantivy_schema, field.name, _FIELD_TYPES[field.kind], low, high
+        )
+        return tantivy.Query.const_score_query(matches, 0.0)
+
+
+def _boost(query: tantivy.Query, boost: float) -> tantivy.Query:
+    return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
