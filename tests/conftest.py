@@ -2,10 +2,14 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _reset_search_backends():
-    """Each test opens indexes afresh, so settings overrides take effect."""
+def _fresh_search_indexes(settings, tmp_path):
+    """Each test gets its own empty index directory and opens indexes afresh."""
     from thuvien.kernel.search import search_backends
 
+    settings.THUVIEN_SEARCH = {
+        alias: {**params, "PATH": str(tmp_path / f"index-{alias}")}
+        for alias, params in settings.THUVIEN_SEARCH.items()
+    }
     search_backends.reset()
     yield
     search_backends.reset()

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (django-ninja); each app contributes a router."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from thuvien import __version__
 
@@ -13,6 +14,20 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """Invalid input answers 422 in the same shape as every other error of the API."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        errors.setdefault(where or "request", []).append(str(error.get("msg", "")))
+    return api.create_response(
+        request,
+        {"detail": "Dữ liệu không hợp lệ / invalid input", "errors": errors},
+        status=422,
+    )
 
 
 def _register_routers() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -11,12 +12,17 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import StringConstraints
 
+from thuvien.accounts.tokens import TokenAuth
+
+from thuvien.registry.choices import LibraryType, Ownership, PublicLevel, Service
 from thuvien.registry.models import Library
 from thuvien.registry.selectors import DirectoryFilters, search_directory
 from thuvien.registry.services import LibraryDataError, create_library, update_library
 
 router = Router(tags=["libraries"])
+WRITE_AUTH = [TokenAuth(), django_auth]
 
 
 class UnitOut(Schema):
@@ -105,51 +111,58 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValue]]
 
 
+LibraryTypeCode = Literal[tuple(LibraryType.values)]
+LevelCode = Literal[("", *PublicLevel.values)]
+OwnershipCode = Literal[tuple(Ownership.values)]
+ServiceCode = Literal[tuple(Service.values)]
+Text = Annotated[str, StringConstraints(max_length=255)]
+
+
 class LibraryIn(Schema):
-    name: str
-    library_type: str
-    name_en: str = ""
-    short_name: str = ""
-    level: str = ""
-    ownership: str = "public"
-    country: str = "VN"
-    region: str = ""
-    province_code: str | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    library_type: LibraryTypeCode
+    name_en: Text = ""
+    short_name: Annotated[str, StringConstraints(max_length=64)] = ""
+    level: LevelCode = ""
+    ownership: OwnershipCode = "public"
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = "VN"
+    region: Text = ""
+    province_code: str | None = Field(None, description="Mã tỉnh 2025; bắt buộc ở Việt Nam")
     commune_code: str | None = None
-    street_address: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    phone: str = ""
-    email: str = ""
-    website: str = ""
+    street_address: Text = ""
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    phone: Annotated[str, StringConstraints(max_length=64)] = ""
+    email: Text = ""
+    website: Annotated[str, StringConstraints(max_length=500)] = ""
     opening_hours: str = ""
-    services: list[str] = []
-    collection_size: int | None = None
-    staff_count: int | None = None
-    floor_area_m2: Decimal | None = None
-    seats: int | None = None
-    founding_body: str = ""
-    managing_body: str = ""
+    services: list[ServiceCode] = []
+    collection_size: int | None = Field(None, ge=0, le=2_000_000_000)
+    staff_count: int | None = Field(None, ge=0, le=2_000_000_000)
+    floor_area_m2: float | None = Field(None, ge=0, le=1e8)
+    seats: int | None = Field(None, ge=0, le=2_000_000_000)
+    founding_body: Text = ""
+    managing_body: Text = ""
 
 
 class LibraryPatch(Schema):
-    name: str | None = None
-    name_en: str | None = None
-    short_name: str | None = None
-    street_address: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    name_en: Text | None = None
+    short_name: Annotated[str, StringConstraints(max_length=64)] | None = None
+    street_address: Text | None = None
+    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    email: Text | None = None
+    website: Annotated[str, StringConstraints(max_length=500)] | None = None
     opening_hours: str | None = None
-    services: list[str] | None = None
-    collection_size: int | None = None
-    staff_count: int | None = None
-    floor_area_m2: Decimal | None = None
-    seats: int | None = None
-    ils_name: str | None = None
-    oai_endpoint: str | None = None
-    sru_endpoint: str | None = None
-    z3950_endpoint: str | None = None
+    services: list[ServiceCode] | None = None
+    collection_size: int | None = Field(None, ge=0, le=2_000_000_000)
+    staff_count: int | None = Field(None, ge=0, le=2_000_000_000)
+    floor_area_m2: float | None = Field(None, ge=0, le=1e8)
+    seats: int | None = Field(None, ge=0, le=2_000_000_000)
+    ils_name: Annotated[str, StringConstraints(max_length=120)] | None = None
+    oai_endpoint: Annotated[str, StringConstraints(max_length=500)] | None = None
+    sru_endpoint: Annotated[str, StringConstraints(max_length=500)] | None = None
+    z3950_endpoint: Text | None = None
 
 
 class ErrorOut(Schema):
@@ -157,7 +170,8 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-@router.get("", response=SearchOut, summary="Tìm thư viện / search the directory")
+@router.get("", response={200: SearchOut, 422: ErrorOut},
+            summary="Tìm thư viện / search the directory")
 def search(request, filters: Query[DirectoryFilters]):
     result = search_directory(filters)
     # Built here in the shape of SearchOut and sent as is: validating hundreds of facet
@@ -217,7 +231,9 @@ def _call(func, *args):
         return Status(422, {"detail": "Dữ liệu không hợp lệ / invalid data", "errors": exc.errors})
 
 
-@router.post("", auth=django_auth, response={201: LibraryOut, 422: ErrorOut, 403: ErrorOut},
+@router.post("", auth=WRITE_AUTH,
+             response={201: LibraryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                       422: ErrorOut},
              summary="Đăng ký thư viện / register a library")
 def create(request, payload: LibraryIn):
     data = payload.dict(exclude={"province_code", "commune_code"})
@@ -228,8 +244,9 @@ def create(request, payload: LibraryIn):
     return Status(201, _get(result.vn_id))
 
 
-@router.patch("/{vn_id}", auth=django_auth,
-              response={200: LibraryOut, 422: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+@router.patch("/{vn_id}", auth=WRITE_AUTH,
+              response={200: LibraryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                        404: ErrorOut, 422: ErrorOut},
               summary="Cập nhật thư viện / update a library")
 def patch(request, vn_id: str, payload: LibraryPatch):
     library = _get(vn_id)

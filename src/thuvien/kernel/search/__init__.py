@@ -13,7 +13,7 @@ from thuvien.kernel.search.base import (
     SearchResult,
     search_error,
 )
-from thuvien.kernel.search.handler import get_index, search_backends
+from thuvien.kernel.search.handler import drop_index, get_index, search_backends
 
 __all__ = [
     "MAX_LIMIT",
@@ -26,6 +26,7 @@ __all__ = [
     "SearchIndex",
     "SearchQuery",
     "SearchResult",
+    "drop_index",
     "get_index",
     "search_backends",
     "search_error",

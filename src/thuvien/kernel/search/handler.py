@@ -32,6 +32,15 @@ class SearchBackendHandler:
                 self._indexes[key] = backend.open(schema)
             return self._indexes[key]
 
+    def drop(self, schema: IndexSchema, alias: str = "default") -> None:
+        """Close and delete an index (before a rebuild, e.g. after a schema change)."""
+        backend = self.backend(alias)
+        with self._lock:
+            index = self._indexes.pop((alias, schema.name), None)
+            if index is not None:
+                index.close()
+            backend.drop(schema.name)
+
     def reset(self) -> None:
         """Forget open backends (tests switch settings between cases)."""
         with self._lock:
@@ -48,3 +57,7 @@ search_backends = SearchBackendHandler()
 
 def get_index(schema: IndexSchema, alias: str = "default") -> SearchIndex:
     return search_backends.index(schema, alias)
+
+
+def drop_index(schema: IndexSchema, alias: str = "default") -> None:
+    search_backends.drop(schema, alias)

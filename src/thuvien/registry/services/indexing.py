@@ -7,13 +7,14 @@ a commit and its index update) and :func:`rebuild` recreates the index from scra
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
 from django_tasks import task
 
-from thuvien.kernel.search import Field, IndexSchema, get_index
+from thuvien.kernel.search import Field, IndexSchema, SearchError, drop_index, get_index
 from thuvien.kernel.text import fold_for_search
 
 LIBRARY_INDEX = IndexSchema(
@@ -101,17 +102,40 @@ def schedule_index(pks: Iterable[int]) -> None:
         transaction.on_commit(lambda: index_libraries.enqueue(ids))
 
 
+WRITE_ATTEMPTS = 6
+
+
+def _write(apply) -> None:
+    """Run ``apply(index)`` and commit, then release the writer so that another process
+    (the CLI while the worker runs) can write next; retry while the lock is held."""
+    for attempt in range(WRITE_ATTEMPTS):
+        index = library_index()
+        try:
+            apply(index)
+            index.commit()
+            return
+        except SearchError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2**attempt)
+        finally:
+            index.close()
+
+
 @task()
 def index_libraries(pks: list[int]) -> int:
-    from thuvien.registry.models import Library
-
-    index = library_index()
     documents = list(_documents(pks))
     found = {d["id"] for d in documents}
-    missing = set(Library.objects.filter(pk__in=pks).values_list("vn_id", flat=True)) - found
-    index.upsert(documents)
-    index.delete(missing)
-    index.commit()
+    # Libraries are never deleted in normal work, but an id that no longer exists must go.
+    from thuvien.registry.models import Library
+
+    existing = set(Library.objects.filter(pk__in=pks).values_list("vn_id", flat=True))
+
+    def apply(index) -> None:
+        index.upsert(documents)
+        index.delete(existing - found)
+
+    _write(apply)
     return len(documents)
 
 
@@ -119,8 +143,8 @@ def rebuild(progress=None) -> int:
     """Empty the index and index every library again."""
     from thuvien.registry.models import Library
 
+    drop_index(LIBRARY_INDEX)  # also picks up a changed schema
     index = library_index()
-    index.clear()
     if progress:
         progress.set_total(Library.objects.count())
     count = 0
@@ -134,6 +158,7 @@ def rebuild(progress=None) -> int:
                 progress.set_done(count)
     count += index.upsert(batch)
     index.commit()
+    index.close()
     if progress:
         progress.set_done(count)
     return count
@@ -148,8 +173,11 @@ def reconcile() -> dict[str, int]:
     in_db = dict(Library.objects.values_list("vn_id", "pk"))
     missing = [pk for vn_id, pk in in_db.items() if vn_id not in in_index]
     strays = in_index - set(in_db)
-    for start in range(0, len(missing), BATCH):
-        index.upsert(_documents(missing[start:start + BATCH]))
-    index.delete(strays)
-    index.commit()
+
+    def apply(index) -> None:
+        for start in range(0, len(missing), BATCH):
+            index.upsert(_documents(missing[start:start + BATCH]))
+        index.delete(strays)
+
+    _write(apply)
     return {"added": len(missing), "removed": len(strays), "total": len(in_db)}
