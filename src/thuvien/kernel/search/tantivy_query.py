@@ -23,6 +23,9 @@ from thuvien.kernel.search.tantivy_schema import (
 # How much more a word spelt exactly as in the document weighs than its folded match:
 # enough for "Đà Nẵng" to outrank "đa năng" whatever the field lengths.
 EXACT_BOOST = 4.0
+# Words typed together that stand together in a field ("thu vien tinh" in "Thư viện tỉnh
+# Hà Tĩnh") outrank the same words scattered ("Thủ Dầu Một", "Thư viện", "tỉnh Bình Dương").
+PROXIMITY_BOOST = 3.0
 _Occur = tantivy.Occur
 _FIELD_TYPES = {
     "integer": tantivy.FieldType.Integer,
@@ -59,7 +62,23 @@ class QueryBuilder:
             query = self._clause(clause, with_exact=False)
             if query is not None:
                 clauses.append((_Occur.MustNot, query))
+        proximity = self._proximity(text)
+        if proximity is not None:
+            clauses.append((_Occur.Should, proximity))
         return clauses
+
+    def _proximity(self, text: ParsedText) -> tantivy.Query | None:
+        """A bonus when all the typed words appear side by side, in order, in one field."""
+        words = [word for clause in text.required for word in clause.fold]
+        tokens = self._fold.analyze(" ".join(words))
+        if len(text.required) < 2 or len(tokens) < 2:
+            return None
+        should = [
+            (_Occur.Should, _boost(tantivy.Query.phrase_query(
+                self.tantivy_schema, fold_name(field), tokens), field.boost * PROXIMITY_BOOST))
+            for field in self.schema.text_fields
+        ]
+        return tantivy.Query.boolean_query(should)
 
     def _clause(self, clause: Clause, with_exact: bool) -> tantivy.Query | None:
         """The word (or phrase) in any text field; exact spellings add to the score."""
