@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from thuvien.accounts.permissions import Action, has_perm
 from thuvien.ops.models import Job
 from thuvien.registry.importing.fields import TARGETS
-from thuvien.registry.models import ImportBatch, ImportRow
+from thuvien.registry.models import ImportBatch, ImportRow, Library
 from thuvien.registry.models.imports import RowOutcome
 from thuvien.registry.services import LibraryDataError
 from thuvien.registry.services import imports as service
@@ -61,11 +61,15 @@ def import_detail(request, pk: int):
     if outcome in RowOutcome.values:
         rows = rows.filter(outcome=outcome)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    keys = {c["key"] for row in page for c in row.candidates} | {
+        row.parsed.get("target", "") for row in page}
+    names = dict(Library.objects.filter(vn_id__in=keys).values_list("vn_id", "name"))
     context = {
         "batch": batch, "targets": TARGETS, "default_targets": DEFAULT_TARGETS,
         "columns": batch.report.get("columns", []), "sample": batch.report.get("sample", []),
         "summary": service.summary(batch), "page": page, "outcome": outcome,
-        "outcomes": RowOutcome.choices, "jobs": _jobs_of(batch)[:5],
+        "outcomes": [(v, label) for v, label in RowOutcome.choices if v != RowOutcome.PENDING],
+        "jobs": _jobs_of(batch)[:5], "names": names,
     }
     return render(request, "registry/import_detail.html", context)
 
