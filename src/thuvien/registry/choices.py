@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class LibraryType(models.TextChoices):
     """The eight types of Luật Thư viện 2019, Điều 9."""
 
-    NATIONAL = "national", _("Thư viện Quốc gia Việt Nam")
+    NATIONAL = "national", _("Thư viện quốc gia")
     PUBLIC = "public", _("Thư viện công cộng")
     SPECIALISED = "specialised", _("Thư viện chuyên ngành")
     ARMED_FORCES = "armed_forces", _("Thư viện lực lượng vũ trang nhân dân")

@@ -25,14 +25,14 @@ AUTHORITY_FIELDS = {
 }  # fmt: skip
 
 class LibraryForm(forms.ModelForm):
-    website = forms.URLField(label=_("trang web"), max_length=500, required=False,
+    website = forms.URLField(label=_("Trang web"), max_length=500, required=False,
                              assume_scheme="https")
-    oai_endpoint = forms.URLField(label=_("địa chỉ OAI-PMH"), max_length=500, required=False,
+    oai_endpoint = forms.URLField(label=_("Địa chỉ OAI-PMH"), max_length=500, required=False,
                                   assume_scheme="https")
-    sru_endpoint = forms.URLField(label=_("địa chỉ SRU"), max_length=500, required=False,
+    sru_endpoint = forms.URLField(label=_("Địa chỉ SRU"), max_length=500, required=False,
                                   assume_scheme="https")
     services = forms.MultipleChoiceField(
-        label=_("dịch vụ"), choices=Service.choices, required=False,
+        label=_("Dịch vụ"), choices=Service.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 

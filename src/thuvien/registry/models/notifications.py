@@ -11,7 +11,7 @@ class NotificationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp, chờ xử lý")
     MORE_DOCUMENTS = "more_documents", _("Yêu cầu bổ sung hồ sơ")
     ACCEPTED = "accepted", _("Đã chấp nhận")
-    REJECTED = "rejected", _("Từ chối")
+    REJECTED = "rejected", _("Đã từ chối")
 
 
 OPEN_NOTIFICATION_STATUSES = {NotificationStatus.SUBMITTED, NotificationStatus.MORE_DOCUMENTS}

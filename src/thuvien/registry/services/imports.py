@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from thuvien.accounts.permissions import Action, require
 from thuvien.kernel.audit import record_change
@@ -106,7 +107,8 @@ def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str],
 
 def start_preview(actor, batch: ImportBatch):
     require(actor, Action.REGISTRY_IMPORT)
-    return start_job("registry.import_preview", f"Xem trước nhập {batch.original_name}",
+    return start_job("registry.import_preview",
+                     _("Xem trước nhập %(file)s") % {"file": batch.original_name},
                      {"batch": batch.pk}, user=actor)
 
 
@@ -114,7 +116,8 @@ def start_commit(actor, batch: ImportBatch):
     require(actor, Action.REGISTRY_IMPORT)
     if batch.status not in (ImportStatus.PREVIEWED, ImportStatus.COMMITTING):
         raise _error("Cần xem trước trước khi nhập", "preview the import before committing it")
-    return start_job("registry.import_commit", f"Nhập {batch.original_name}",
+    return start_job("registry.import_commit",
+                     _("Nhập %(file)s") % {"file": batch.original_name},
                      {"batch": batch.pk, "actor": actor.pk}, user=actor)
 
 

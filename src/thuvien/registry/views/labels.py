@@ -15,6 +15,15 @@ FACET_TITLES = {
 }
 
 
+COUNTRY_NAMES = {
+    "VN": _("Việt Nam"), "US": _("Hoa Kỳ"), "GB": _("Vương quốc Anh"), "FR": _("Pháp"),
+    "DE": _("Đức"), "JP": _("Nhật Bản"), "KR": _("Hàn Quốc"), "CN": _("Trung Quốc"),
+    "AU": _("Úc"), "CA": _("Canada"), "RU": _("Nga"), "LA": _("Lào"), "KH": _("Campuchia"),
+    "TH": _("Thái Lan"), "SG": _("Singapore"), "IN": _("Ấn Độ"), "IT": _("Ý"),
+    "ES": _("Tây Ban Nha"), "NL": _("Hà Lan"), "CH": _("Thụy Sĩ"),
+}
+
+
 def _province_names() -> dict[str, str]:
     from thuvien.geo.models import AdminUnit, Level, Scheme
 
@@ -30,7 +39,7 @@ def label_maps() -> dict[str, dict[str, str]]:
         "services": dict(Service.choices),
         "ownership": dict(Ownership.choices),
         "province": _province_names(),
-        "country": {"VN": _("Việt Nam")},
+        "country": COUNTRY_NAMES,
     }
 
 
