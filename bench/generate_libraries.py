@@ -19,27 +19,125 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHOOL_KINDS = ["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trường THPT",
-                "Trường THPT chuyên", "Trường Tiểu học và THCS", "Trường Phổ thông Dân tộc nội trú"]
-PEOPLE = ["Nguyễn Trãi", "Lê Lợi", "Trần Hưng Đạo", "Chu Văn An", "Lê Quý Đôn", "Nguyễn Du",
-          "Hai Bà Trưng", "Quang Trung", "Võ Thị Sáu", "Phan Bội Châu", "Lý Thường Kiệt",
-          "Nguyễn Huệ", "Trần Phú", "Lê Hồng Phong", "Nguyễn Khuyến", "Tô Hiến Thành",
-          "Ngô Quyền", "Hùng Vương", "Kim Đồng", "Nguyễn Văn Trỗi", "Phan Chu Trinh",
-          "Huỳnh Thúc Kháng", "Nguyễn Bỉnh Khiêm", "Lương Thế Vinh", "Đinh Tiên Hoàng",
-          "Bế Văn Đàn", "Lê Văn Tám", "Nguyễn Thị Minh Khai", "Trần Quốc Toản", "Mạc Đĩnh Chi"]
-FIELDS = ["Bách khoa", "Kinh tế", "Sư phạm", "Y Dược", "Nông Lâm", "Khoa học Tự nhiên",
-          "Khoa học Xã hội và Nhân văn", "Công nghiệp", "Giao thông Vận tải", "Luật",
-          "Văn hóa", "Kiến trúc", "Thủy lợi", "Mỏ - Địa chất", "Ngoại ngữ", "Công nghệ"]
-SPECIAL = ["Viện Nghiên cứu {f}", "Sở Khoa học và Công nghệ", "Bệnh viện Đa khoa",
-           "Trung tâm Thông tin {f}", "Bảo tàng", "Viện Kiểm sát nhân dân"]
-COMMUNITY = ["Tủ sách cộng đồng", "Phòng đọc sách cộng đồng", "Thư viện tư nhân",
-             "Không gian đọc", "Tủ sách Phát triển văn hóa đọc", "Thư viện Nhà văn hóa thôn"]
-VILLAGES = ["Đông", "Tây", "Nam", "Bắc", "Thượng", "Hạ", "Trung", "An Phú", "Tân Lập",
-            "Phú Xuân", "Hòa Bình", "Bình An", "Yên Hòa", "Đồng Tâm", "Quyết Thắng"]
-SERVICES = ["lending", "reading_room", "reference", "digital", "internet", "children",
-            "mobile", "interlibrary", "events", "accessible", "copying"]
-HEADER = ["name", "library_type", "level", "ownership", "province_code", "commune_code",
-          "street_address", "latitude", "longitude", "phone", "services", "collection_size"]
+SCHOOL_KINDS = [
+    "Trường Mầm non",
+    "Trường Tiểu học",
+    "Trường THCS",
+    "Trường THPT",
+    "Trường THPT chuyên",
+    "Trường Tiểu học và THCS",
+    "Trường Phổ thông Dân tộc nội trú",
+]
+PEOPLE = [
+    "Nguyễn Trãi",
+    "Lê Lợi",
+    "Trần Hưng Đạo",
+    "Chu Văn An",
+    "Lê Quý Đôn",
+    "Nguyễn Du",
+    "Hai Bà Trưng",
+    "Quang Trung",
+    "Võ Thị Sáu",
+    "Phan Bội Châu",
+    "Lý Thường Kiệt",
+    "Nguyễn Huệ",
+    "Trần Phú",
+    "Lê Hồng Phong",
+    "Nguyễn Khuyến",
+    "Tô Hiến Thành",
+    "Ngô Quyền",
+    "Hùng Vương",
+    "Kim Đồng",
+    "Nguyễn Văn Trỗi",
+    "Phan Chu Trinh",
+    "Huỳnh Thúc Kháng",
+    "Nguyễn Bỉnh Khiêm",
+    "Lương Thế Vinh",
+    "Đinh Tiên Hoàng",
+    "Bế Văn Đàn",
+    "Lê Văn Tám",
+    "Nguyễn Thị Minh Khai",
+    "Trần Quốc Toản",
+    "Mạc Đĩnh Chi",
+]
+FIELDS = [
+    "Bách khoa",
+    "Kinh tế",
+    "Sư phạm",
+    "Y Dược",
+    "Nông Lâm",
+    "Khoa học Tự nhiên",
+    "Khoa học Xã hội và Nhân văn",
+    "Công nghiệp",
+    "Giao thông Vận tải",
+    "Luật",
+    "Văn hóa",
+    "Kiến trúc",
+    "Thủy lợi",
+    "Mỏ - Địa chất",
+    "Ngoại ngữ",
+    "Công nghệ",
+]
+SPECIAL = [
+    "Viện Nghiên cứu {f}",
+    "Sở Khoa học và Công nghệ",
+    "Bệnh viện Đa khoa",
+    "Trung tâm Thông tin {f}",
+    "Bảo tàng",
+    "Viện Kiểm sát nhân dân",
+]
+COMMUNITY = [
+    "Tủ sách cộng đồng",
+    "Phòng đọc sách cộng đồng",
+    "Thư viện tư nhân",
+    "Không gian đọc",
+    "Tủ sách Phát triển văn hóa đọc",
+    "Thư viện Nhà văn hóa thôn",
+]
+VILLAGES = [
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Thượng",
+    "Hạ",
+    "Trung",
+    "An Phú",
+    "Tân Lập",
+    "Phú Xuân",
+    "Hòa Bình",
+    "Bình An",
+    "Yên Hòa",
+    "Đồng Tâm",
+    "Quyết Thắng",
+]
+SERVICES = [
+    "lending",
+    "reading_room",
+    "reference",
+    "digital",
+    "internet",
+    "children",
+    "mobile",
+    "interlibrary",
+    "events",
+    "accessible",
+    "copying",
+]
+HEADER = [
+    "name",
+    "library_type",
+    "level",
+    "ownership",
+    "province_code",
+    "commune_code",
+    "street_address",
+    "latitude",
+    "longitude",
+    "phone",
+    "services",
+    "collection_size",
+]
 
 
 @dataclass(frozen=True)
@@ -55,7 +153,7 @@ class Commune:
 def _short(name: str) -> str:
     for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -67,7 +165,7 @@ def _row(rng: random.Random, commune: Commune, has_public: set[str]) -> list:
     level, ownership = "", "public"
     if roll < 0.50:
         kind = "school"
-        name = f"Thư viện {rng.choice(SCHOOL_KINDS)} {rng.choice(PEOPLE + [place])}"
+        name = f"Thư viện {rng.choice(SCHOOL_KINDS)} {rng.choice([*PEOPLE, place])}"
     elif roll < 0.75:
         kind, level = "public", "commune"
         name = f"Thư viện {commune.name.split()[0].lower()} {place}"
@@ -77,33 +175,48 @@ def _row(rng: random.Random, commune: Commune, has_public: set[str]) -> list:
         name = f"{rng.choice(COMMUNITY)} {rng.choice(VILLAGES)} {place}"
     elif roll < 0.93:
         kind = "university"
-        name = (f"Thư viện Trường Đại học {rng.choice(FIELDS)} "
-                f"{_short(commune.province_name)}")
+        name = f"Thư viện Trường Đại học {rng.choice(FIELDS)} {_short(commune.province_name)}"
     elif roll < 0.98:
         kind = "specialised"
         name = f"Thư viện {rng.choice(SPECIAL).format(f=rng.choice(FIELDS))} {place}"
     else:
         kind = "armed_forces"
         name = f"Thư viện Sư đoàn {rng.randint(300, 399)}"
-    return [name, kind, level, ownership, commune.province_code, commune.code,
-            f"Số {rng.randint(1, 300)} đường {rng.choice(PEOPLE)}",
-            round(commune.lat + rng.uniform(-0.25, 0.25), 6),
-            round(commune.lon + rng.uniform(-0.25, 0.25), 6),
-            f"0{rng.randint(200, 299)} {rng.randint(1000000, 9999999)}",
-            "|".join(rng.sample(SERVICES, rng.randint(1, 5))),
-            rng.randint(1500, 80000)]
+    return [
+        name,
+        kind,
+        level,
+        ownership,
+        commune.province_code,
+        commune.code,
+        f"Số {rng.randint(1, 300)} đường {rng.choice(PEOPLE)}",
+        round(commune.lat + rng.uniform(-0.25, 0.25), 6),
+        round(commune.lon + rng.uniform(-0.25, 0.25), 6),
+        f"0{rng.randint(200, 299)} {rng.randint(1000000, 9999999)}",
+        "|".join(rng.sample(SERVICES, rng.randint(1, 5))),
+        rng.randint(1500, 80000),
+    ]
 
 
 def communes_from_database() -> list[Commune]:
     from thuvien.geo.models import AdminUnit, Level, Scheme
     from thuvien.geo.selectors import province_point
 
-    provinces = {p.pk: p for p in AdminUnit.objects.filter(scheme=Scheme.V2025,
-                                                           level=Level.PROVINCE)}
+    provinces = {
+        p.pk: p for p in AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE)
+    }
     points = {pk: province_point(p) or (16.0, 106.0) for pk, p in provinces.items()}
     communes = AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.COMMUNE).order_by("code")
-    return [Commune(c.code, c.name, provinces[c.province_id].code,
-                    provinces[c.province_id].name, *points[c.province_id]) for c in communes]
+    return [
+        Commune(
+            c.code,
+            c.name,
+            provinces[c.province_id].code,
+            provinces[c.province_id].name,
+            *points[c.province_id],
+        )
+        for c in communes
+    ]
 
 
 def generate(communes: list[Commune], count: int, seed: int = 2025) -> Iterator[list]:

@@ -35,15 +35,19 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/th
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(values, 0.5), 2), "p95_ms": round(percentile(values, 0.95), 2),
-            "mean_ms": round(statistics.fmean(values), 2)}
+    return {
+        "p50_ms": round(percentile(values, 0.5), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
 
 
 # ---- phase run inside a Django process --------------------------------------------------
+
 
 def phase_setup(count: int) -> dict:
     """Create the database, units and libraries; index; time in-process searches."""
@@ -69,9 +73,14 @@ def phase_setup(count: int) -> dict:
     index_s = time.perf_counter() - started
     queries = make_queries(list(Library.objects.values_list("name", flat=True)[:20000]))
     (DATA / "queries.json").write_text(json.dumps(queries, ensure_ascii=False))
-    return {"libraries": created, "insert_s": round(insert_s, 1), "indexed": indexed,
-            "index_s": round(index_s, 2), "index_docs_per_s": round(indexed / index_s),
-            "in_process": time_in_process(queries)}
+    return {
+        "libraries": created,
+        "insert_s": round(insert_s, 1),
+        "indexed": indexed,
+        "index_s": round(index_s, 2),
+        "index_docs_per_s": round(indexed / index_s),
+        "in_process": time_in_process(queries),
+    }
 
 
 def _bulk_libraries(rows: list[list]) -> int:
@@ -81,15 +90,25 @@ def _bulk_libraries(rows: list[list]) -> int:
 
     units = dict(AdminUnit.objects.filter(scheme=Scheme.V2025).values_list("code", "pk"))
     libraries = [
-        Library(vn_id=format_identifier(n), name=r[0], library_type=r[1], level=r[2],
-                ownership=r[3], province_id=units[r[4]], commune_id=units[r[5]],
-                street_address=r[6], latitude=r[7], longitude=r[8], phone=r[9],
-                services=r[10].split("|"), collection_size=r[11])
+        Library(
+            vn_id=format_identifier(n),
+            name=r[0],
+            library_type=r[1],
+            level=r[2],
+            ownership=r[3],
+            province_id=units[r[4]],
+            commune_id=units[r[5]],
+            street_address=r[6],
+            latitude=r[7],
+            longitude=r[8],
+            phone=r[9],
+            services=r[10].split("|"),
+            collection_size=r[11],
+        )
         for n, r in enumerate(rows, start=1)
     ]
     Library.objects.bulk_create(libraries, batch_size=2000)
-    IdentifierSequence.objects.update_or_create(name="library",
-                                                defaults={"last_value": len(rows)})
+    IdentifierSequence.objects.update_or_create(name="library", defaults={"last_value": len(rows)})
     return len(libraries)
 
 
@@ -103,7 +122,7 @@ def make_queries(names: list[str], count: int = 200) -> list[str]:
         words = rng.choice(names).split()
         size = rng.choice((1, 2, 2, 3))
         start = rng.randrange(0, max(1, len(words) - size + 1))
-        query = " ".join(words[start:start + size])
+        query = " ".join(words[start : start + size])
         if len(query) < 3:
             continue
         queries.append(fold_for_search(query) if rng.random() < 0.5 else query)
@@ -125,15 +144,17 @@ def time_in_process(queries: list[str]) -> dict:
 
 # ---- orchestration ------------------------------------------------------------------------
 
+
 def run_phase(env: dict, count: int) -> dict:
-    code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-            f"import registry_directory as b; print('RESULT' + json.dumps(b.phase_setup({count})))")
-    out = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True,
-                         check=False)
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+        f"import registry_directory as b; print('RESULT' + json.dumps(b.phase_setup({count})))"
+    )
+    out = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(out.stderr[-3000:])
     line = next(line for line in out.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line[len("RESULT"):])
+    return json.loads(line[len("RESULT") :])
 
 
 def free_port() -> int:
@@ -163,8 +184,18 @@ def http_timings(base: str, queries: list[str], clients: int) -> dict:
 def serve_and_measure(env: dict) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "thuvien.config.wsgi", "-w", "4", "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning"], env=env)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "thuvien.config.wsgi",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -174,8 +205,10 @@ def serve_and_measure(env: dict) -> dict:
             except OSError:
                 time.sleep(0.2)
         queries = json.loads((DATA / "queries.json").read_text())
-        return {"serial": http_timings(base, queries, 1),
-                "concurrent_8": http_timings(base, queries, 8)}
+        return {
+            "serial": http_timings(base, queries, 1),
+            "concurrent_8": http_timings(base, queries, 8),
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -203,16 +236,22 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    base_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
-                "PYTHONPATH": str(ROOT / "src")}
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     sqlite_env = {**base_env, "THUVIEN_DATA_DIR": str(DATA / "sqlite")}
     sqlite_env.pop("DATABASE_URL", None)
     results = {"tantivy_sqlite": run_phase(sqlite_env, args.count)}
     results["tantivy_sqlite"]["http_gunicorn_4"] = serve_and_measure(sqlite_env)
     if not args.no_postgres and postgres_available():
-        pg_env = {**base_env, "THUVIEN_DATA_DIR": str(DATA / "pg"), "DATABASE_URL": PG_URL,
-                  "THUVIEN_SEARCH_BACKEND":
-                      "thuvien.kernel.search.postgres_backend.PostgresBackend"}
+        pg_env = {
+            **base_env,
+            "THUVIEN_DATA_DIR": str(DATA / "pg"),
+            "DATABASE_URL": PG_URL,
+            "THUVIEN_SEARCH_BACKEND": "thuvien.kernel.search.postgres_backend.PostgresBackend",
+        }
         results["postgres_fts"] = run_phase(pg_env, args.count)
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

@@ -24,11 +24,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "registry-import"
 sys.path.insert(0, str(ROOT / "bench"))
-HEADER = ["Tên thư viện", "Loại", "Cấp", "Sở hữu", "Tỉnh/thành phố", "Xã/phường", "Địa chỉ",
-          "Điện thoại", "Vốn tài liệu"]
-TYPE_WORDS = {"school": "trường học", "public": "công cộng", "community": "cộng đồng",
-              "university": "đại học", "specialised": "chuyên ngành",
-              "armed_forces": "lực lượng vũ trang"}
+HEADER = [
+    "Tên thư viện",
+    "Loại",
+    "Cấp",
+    "Sở hữu",
+    "Tỉnh/thành phố",
+    "Xã/phường",
+    "Địa chỉ",
+    "Điện thoại",
+    "Vốn tài liệu",
+]
+TYPE_WORDS = {
+    "school": "trường học",
+    "public": "công cộng",
+    "community": "cộng đồng",
+    "university": "đại học",
+    "specialised": "chuyên ngành",
+    "armed_forces": "lực lượng vũ trang",
+}
 
 
 def _variant(rng: random.Random, name: str) -> str:
@@ -57,15 +71,37 @@ def write_file(path: Path, rows: int, existing) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for lib in known:
-            writer.writerow([_variant(rng, lib.name), TYPE_WORDS[lib.library_type],
-                             lib.level, lib.ownership, names[lib.province_id],
-                             names[lib.commune_id], lib.street_address, lib.phone,
-                             lib.collection_size])
-        by_code = {code: name for code, name in AdminUnit.objects.filter(scheme="2025")
-                   .values_list("code", "name")}
+            writer.writerow(
+                [
+                    _variant(rng, lib.name),
+                    TYPE_WORDS[lib.library_type],
+                    lib.level,
+                    lib.ownership,
+                    names[lib.province_id],
+                    names[lib.commune_id],
+                    lib.street_address,
+                    lib.phone,
+                    lib.collection_size,
+                ]
+            )
+        by_code = {
+            code: name
+            for code, name in AdminUnit.objects.filter(scheme="2025").values_list("code", "name")
+        }
         for r in fresh:
-            writer.writerow([r[0], TYPE_WORDS[r[1]], r[2], r[3], by_code[r[4]], by_code[r[5]],
-                             r[6], r[9], r[11]])
+            writer.writerow(
+                [
+                    r[0],
+                    TYPE_WORDS[r[1]],
+                    r[2],
+                    r[3],
+                    by_code[r[4]],
+                    by_code[r[5]],
+                    r[6],
+                    r[9],
+                    r[11],
+                ]
+            )
 
 
 def main() -> None:
@@ -75,9 +111,13 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
-                       "THUVIEN_DATA_DIR": str(DATA), "THUVIEN_TASKS_BACKEND":
-                       "django_tasks.backends.dummy.DummyBackend"})
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
+            "THUVIEN_DATA_DIR": str(DATA),
+            "THUVIEN_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        }
+    )
     os.environ.pop("DATABASE_URL", None)
     import django
 
@@ -98,28 +138,41 @@ def main() -> None:
     actor = User.objects.create_user("bench", password="x")
     RoleAssignment.objects.create(user=actor, role=Role.MINISTRY_ADMIN)
     path = DATA / "import.csv"
-    write_file(path, args.rows, Library.objects.all()[:args.existing])
+    write_file(path, args.rows, Library.objects.all()[: args.existing])
     with open(path, "rb") as handle:
         batch = imports.upload_import(actor, handle, path.name)
     imports.set_mapping(actor, batch, batch.mapping, {})
     started = time.perf_counter()
-    preview = run_job_inline("registry.import_preview", "bench", {"batch": batch.pk},
-                             user=actor, show_progress=False)
+    preview = run_job_inline(
+        "registry.import_preview", "bench", {"batch": batch.pk}, user=actor, show_progress=False
+    )
     preview_s = time.perf_counter() - started
     started = time.perf_counter()
-    commit = run_job_inline("registry.import_commit", "bench",
-                            {"batch": batch.pk, "actor": actor.pk}, user=actor,
-                            show_progress=False)
+    commit = run_job_inline(
+        "registry.import_commit",
+        "bench",
+        {"batch": batch.pk, "actor": actor.pk},
+        user=actor,
+        show_progress=False,
+    )
     commit_s = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
-        "existing": args.existing, "rows": args.rows, "preview": preview.report,
-        "commit": commit.report or commit.error,
-        "preview_rows_per_s": round(args.rows / preview_s),
-        "commit_rows_per_s": round(args.rows / commit_s),
-        "total_rows_per_s": round(args.rows / (preview_s + commit_s)),
-        "peak_rss_mb": round(peak_mb),
-    }, indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "existing": args.existing,
+                "rows": args.rows,
+                "preview": preview.report,
+                "commit": commit.report or commit.error,
+                "preview_rows_per_s": round(args.rows / preview_s),
+                "commit_rows_per_s": round(args.rows / commit_s),
+                "total_rows_per_s": round(args.rows / (preview_s + commit_s)),
+                "peak_rss_mb": round(peak_mb),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,10 +13,17 @@ from thuvien.registry.models import Library
 _serial = itertools.count(9_000_000)
 
 
-def unit(code: str, name: str, level: str = Level.PROVINCE, scheme: str = Scheme.V2025,
-         parent: AdminUnit | None = None) -> AdminUnit:
+def unit(
+    code: str,
+    name: str,
+    level: str = Level.PROVINCE,
+    scheme: str = Scheme.V2025,
+    parent: AdminUnit | None = None,
+) -> AdminUnit:
     obj, _ = AdminUnit.objects.get_or_create(
-        scheme=scheme, level=level, code=code,
+        scheme=scheme,
+        level=level,
+        code=code,
         defaults={"name": name, "name_folded": fold_for_search(name), "parent": parent},
     )
     if obj.province_id is None:
@@ -37,14 +44,18 @@ def commune(code: str, name: str, province: AdminUnit) -> AdminUnit:
     return unit(code, name, Level.COMMUNE, province.scheme, parent=province)
 
 
-def user(username: str, role: str | None = None, *, province=None, library=None,
-         superuser: bool = False) -> User:
-    account = User.objects.create_user(username=username, password="correct-horse-battery",
-                                       full_name=username.title(), is_superuser=superuser,
-                                       is_staff=superuser)
+def user(
+    username: str, role: str | None = None, *, province=None, library=None, superuser: bool = False
+) -> User:
+    account = User.objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        full_name=username.title(),
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
     if role:
-        RoleAssignment.objects.create(user=account, role=role, province=province,
-                                      library=library)
+        RoleAssignment.objects.create(user=account, role=role, province=province, library=library)
     return account
 
 
@@ -52,9 +63,15 @@ def library(name: str = "Thư viện tỉnh Thử nghiệm", province=None, **fi
     """A library row written directly (tests of services build theirs through services)."""
     defaults = {"library_type": "public", "level": "province"}
     defaults.update(fields)
-    return Library.objects.create(vn_id=format_identifier(next(_serial)), name=name,
-                                  province=province, **defaults)
+    return Library.objects.create(
+        vn_id=format_identifier(next(_serial)), name=name, province=province, **defaults
+    )
 
 
-ROLES = [Role.MINISTRY_ADMIN, Role.NATIONAL_LIBRARY, Role.PROVINCE_OFFICER,
-         Role.LIBRARY_STAFF, Role.READER]
+ROLES = [
+    Role.MINISTRY_ADMIN,
+    Role.NATIONAL_LIBRARY,
+    Role.PROVINCE_OFFICER,
+    Role.LIBRARY_STAFF,
+    Role.READER,
+]

@@ -11,15 +11,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_setting_read_from_the_environment_is_documented():
-    documented = set(re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/settings.md").read_text(),
-                                re.MULTILINE))
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/settings.md").read_text(), re.MULTILINE)
+    )
     assert READ_VARIABLES, "settings read no variables?"
     assert set(READ_VARIABLES) - documented == set()
 
 
 def test_every_documented_setting_exists():
-    documented = set(re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/settings.md").read_text(),
-                                re.MULTILINE))
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/settings.md").read_text(), re.MULTILINE)
+    )
     assert documented - set(READ_VARIABLES) == set()
 
 

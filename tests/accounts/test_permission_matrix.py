@@ -14,32 +14,68 @@ Y, N = True, False
 # action: {role: (in own scope, in another scope)}
 EXPECTED = {
     Action.REGISTRY_CREATE: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_CHANGE: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (Y, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (Y, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_RECORD_EVENT: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_IMPORT: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (N, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_DECIDE_NOTIFICATION: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (N, N),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (N, N),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_VIEW_NOTIFICATIONS: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.REGISTRY_SUBMIT_NOTIFICATION: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, Y), Role.LIBRARY_STAFF: (Y, Y), Role.READER: (Y, Y)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, Y),
+        Role.LIBRARY_STAFF: (Y, Y),
+        Role.READER: (Y, Y),
+    },
     Action.AUDIT_VIEW: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (Y, N), Role.LIBRARY_STAFF: (Y, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (Y, N),
+        Role.LIBRARY_STAFF: (Y, N),
+        Role.READER: (N, N),
+    },
     Action.JOBS_VIEW_ALL: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (N, N), Role.LIBRARY_STAFF: (N, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
 }
 
 
@@ -52,8 +88,12 @@ def world(db):
     hanoi, danang = factories.hanoi(), factories.danang()
     own_lib = factories.library("Thư viện Hà Nội", hanoi)
     other_lib = factories.library("Thư viện thành phố Đà Nẵng", danang)
-    return {"hanoi": hanoi, "own": Target.for_library(own_lib),
-            "other": Target.for_library(other_lib), "own_lib": own_lib}
+    return {
+        "hanoi": hanoi,
+        "own": Target.for_library(own_lib),
+        "other": Target.for_library(other_lib),
+        "own_lib": own_lib,
+    }
 
 
 def _user_for(role, world, name):
@@ -106,5 +146,5 @@ def test_require_raises_a_bilingual_permission_denied(world):
     from django.core.exceptions import PermissionDenied
 
     reader = _user_for(Role.READER, world, "reader")
-    with pytest.raises(PermissionDenied, match="không có quyền.*not allowed"):
+    with pytest.raises(PermissionDenied, match=r"không có quyền.*not allowed"):
         require(reader, Action.REGISTRY_CHANGE, world["own"])

@@ -15,10 +15,12 @@ def libraries(transactional_db):
 
     hanoi, danang = factories.hanoi(), factories.danang()
     factories.library("Thư viện Hà Nội", hanoi, latitude=21.0245, longitude=105.8412)
-    factories.library("Thư viện Khoa học Tổng hợp thành phố Đà Nẵng", danang,
-                      latitude=16.0748, longitude=108.2240)
-    factories.library("Thư viện Trường Đại học Bách khoa Hà Nội", hanoi,
-                      library_type="university", level="")
+    factories.library(
+        "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng", danang, latitude=16.0748, longitude=108.2240
+    )
+    factories.library(
+        "Thư viện Trường Đại học Bách khoa Hà Nội", hanoi, library_type="university", level=""
+    )
     rebuild()
 
 

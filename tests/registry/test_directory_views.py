@@ -12,13 +12,16 @@ def _names(response) -> list[str]:
     return [hit["name"] for hit in response.json()["hits"]]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("da nang", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
-    ("Đà Nẵng", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
-    ("DA NANG", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
-    ("thu vien ha noi", "Thư viện Hà Nội"),
-    ("chu van an", "Thư viện Trường THPT Chu Văn An"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("da nang", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
+        ("Đà Nẵng", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
+        ("DA NANG", "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"),
+        ("thu vien ha noi", "Thư viện Hà Nội"),
+        ("chu van an", "Thư viện Trường THPT Chu Văn An"),
+    ],
+)
 def test_search_with_and_without_diacritics(client, directory, query, expected):
     response = client.get("/api/v1/libraries", {"q": query})
     assert response.status_code == 200
@@ -49,8 +52,9 @@ def test_english_interface(client, directory):
     assert 'lang="en"' in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"limit": "500"}, {"offset": "-1"}, {"sort": "bogus"},
-                                    {"q": "x" * 300}])
+@pytest.mark.parametrize(
+    "params", [{"limit": "500"}, {"offset": "-1"}, {"sort": "bogus"}, {"q": "x" * 300}]
+)
 def test_bad_parameters_are_refused_cleanly(client, directory, params):
     assert client.get("/api/v1/libraries", params).status_code == 422
 
@@ -77,8 +81,10 @@ def test_exports(client, directory):
     response = client.get("/thu-vien/tai-ve.csv", {"province": "48"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert {r["name"] for r in rows} == {"Thư viện Khoa học Tổng hợp thành phố Đà Nẵng",
-                                         "<script>alert(1)</script> Tủ sách"}
+    assert {r["name"] for r in rows} == {
+        "Thư viện Khoa học Tổng hợp thành phố Đà Nẵng",
+        "<script>alert(1)</script> Tủ sách",
+    }
     assert rows[0]["province_code_2025"] == "48"
     everything = client.get("/thu-vien/tai-ve.json")
     data = json.loads(b"".join(everything.streaming_content))

@@ -34,8 +34,10 @@ def test_merge_closes_predecessors_and_links_the_successor(admin):
     hanoi = factories.hanoi()
     old = _lib(admin, "Thư viện huyện Gia Lâm", hanoi, level="province")
     new = _lib(admin, "Thư viện Hà Nội", hanoi, level="province")
-    event = record_event(admin, EventSpec("merge", D, predecessors=[old], successors=[new],
-                                          document_number="1656/QĐ-UBND"))
+    event = record_event(
+        admin,
+        EventSpec("merge", D, predecessors=[old], successors=[new], document_number="1656/QĐ-UBND"),
+    )
     old.refresh_from_db()
     assert old.status == Status.MERGED
     assert new.status == Status.ACTIVE
@@ -51,10 +53,16 @@ def test_successor_chain_is_followed_to_the_open_end(admin):
     district = _lib(admin, "Thư viện quận Hoàn Kiếm", hanoi)
     middle = _lib(admin, "Thư viện phường Hoàn Kiếm", hanoi)
     final = _lib(admin, "Thư viện phường Hoàn Kiếm mới", hanoi)
-    record_event(admin, EventSpec("merge", datetime.date(2020, 1, 1), predecessors=[district],
-                                  successors=[middle]))
-    record_event(admin, EventSpec("consolidate", D, predecessors=[middle, _lib(admin, "B", hanoi)],
-                                  successors=[final]))
+    record_event(
+        admin,
+        EventSpec("merge", datetime.date(2020, 1, 1), predecessors=[district], successors=[middle]),
+    )
+    record_event(
+        admin,
+        EventSpec(
+            "consolidate", D, predecessors=[middle, _lib(admin, "B", hanoi)], successors=[final]
+        ),
+    )
     assert successors_of(district) == [final]
 
 
@@ -76,8 +84,9 @@ def test_rename_keeps_the_former_name(admin):
     assert [n.name for n in library.other_names.all()] == ["Thư viện huyện Từ Liêm"]
 
 
-@pytest.mark.parametrize(("kind", "status"), [("dissolve", Status.DISSOLVED),
-                                              ("suspend", Status.TEMPORARILY_CLOSED)])
+@pytest.mark.parametrize(
+    ("kind", "status"), [("dissolve", Status.DISSOLVED), ("suspend", Status.TEMPORARILY_CLOSED)]
+)
 def test_closing_events(admin, kind, status):
     library = _lib(admin, "Thư viện xã", factories.hanoi())
     record_event(admin, EventSpec(kind, D, subjects=[library]))

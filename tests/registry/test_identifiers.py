@@ -30,10 +30,10 @@ def test_every_single_digit_error_and_adjacent_swap_is_caught():
     for position in range(7):
         for digit in "0123456789":
             if digit != body[position]:
-                typo = body[:position] + digit + body[position + 1:]
+                typo = body[:position] + digit + body[position + 1 :]
                 assert not is_valid_identifier("VN-" + typo)
     for position in range(7):
-        swapped = body[:position] + body[position + 1] + body[position] + body[position + 2:]
+        swapped = body[:position] + body[position + 1] + body[position] + body[position + 2 :]
         if swapped != body:
             assert not is_valid_identifier("VN-" + swapped)
 

@@ -26,14 +26,19 @@ def _import(actor, path: Path, mapping=None, defaults=None, commit=True) -> Impo
     with open(path, "rb") as handle:
         batch = service.upload_import(actor, handle, path.name)
     service.set_mapping(actor, batch, mapping or batch.mapping, defaults or {})
-    job = run_job_inline("registry.import_preview", "preview", {"batch": batch.pk},
-                         user=actor, show_progress=False)
+    job = run_job_inline(
+        "registry.import_preview", "preview", {"batch": batch.pk}, user=actor, show_progress=False
+    )
     assert job.status == "succeeded", job.error
     if commit:
         batch.refresh_from_db()
-        job = run_job_inline("registry.import_commit", "commit",
-                             {"batch": batch.pk, "actor": actor.pk}, user=actor,
-                             show_progress=False)
+        job = run_job_inline(
+            "registry.import_commit",
+            "commit",
+            {"batch": batch.pk, "actor": actor.pk},
+            user=actor,
+            show_progress=False,
+        )
         assert job.status == "succeeded", job.error
     batch.refresh_from_db()
     return batch
@@ -63,8 +68,10 @@ def test_vietnamese_list_with_old_addresses_and_bad_rows(admin):
     assert rows[9].outcome == "review", (rows[9].candidates, rows[9].parsed, rows[2].parsed)
     assert rows[9].candidates[0]["key"] == "row:2"
     assert rows[10].outcome == "error" and "tên thư viện" in rows[10].errors[0]["message"]
-    assert AuditEntry.objects.filter(action="registry.library.create").count() == \
-        Library.objects.count()
+    assert (
+        AuditEntry.objects.filter(action="registry.library.create").count()
+        == Library.objects.count()
+    )
 
 
 def test_reimport_updates_instead_of_duplicating(admin):
@@ -74,39 +81,59 @@ def test_reimport_updates_instead_of_duplicating(admin):
     assert Library.objects.count() == count
     outcomes = {r.number: r.outcome for r in second.rows.all()}
     assert outcomes[2] == "update"
-    assert _rows(second)[2].parsed["target"] == Library.objects.get(
-        pk=_rows(first)[2].library_id).vn_id
+    assert (
+        _rows(second)[2].parsed["target"]
+        == Library.objects.get(pk=_rows(first)[2].library_id).vn_id
+    )
 
 
 def test_legacy_tcvn3_file_is_detected_and_converted(admin, tmp_path):
     inverse = {u: legacy for legacy, u in CHARMAPS["tcvn3"].pairs}
-    text = ("ten thu vien,tinh\n"
-            "thư viện xã hải châu,đà nẵng\n"
-            "thư viện tỉnh quảng ngãi,quảng ngãi\n")
+    text = "ten thu vien,tinh\nthư viện xã hải châu,đà nẵng\nthư viện tỉnh quảng ngãi,quảng ngãi\n"
     path = tmp_path / "tcvn3.csv"
     path.write_bytes("".join(inverse.get(c, c) for c in text).encode("latin-1"))
-    batch = _import(admin, path, mapping={"ten thu vien": "name", "tinh": "province"},
-                    defaults={"library_type": "public", "level": "commune"})
+    batch = _import(
+        admin,
+        path,
+        mapping={"ten thu vien": "name", "tinh": "province"},
+        defaults={"library_type": "public", "level": "commune"},
+    )
     assert batch.encoding == "tcvn3"
     names = sorted(Library.objects.values_list("name", flat=True))
     assert names == ["thư viện tỉnh quảng ngãi", "thư viện xã hải châu"]
 
 
 def test_imls_partner_libraries_over_two_years(admin):
-    mapping = {"FSCSKEY": "identifier", "LIBNAME": "name", "ADDRESS": "street_address",
-               "CITY": "city", "STABR": "region", "PHONE": "phone", "LATITUDE": "latitude",
-               "LONGITUD": "longitude", "BKVOL": "collection_size",
-               "STATSTRU": "change_code", "STATNAME": "name_change_code",
-               "STATADDR": "address_change_code"}
-    defaults = {"country": "US", "library_type": "public", "level": "",
-                "identifier_scheme": "imls"}
-    first = _import(admin, FIXTURES / "imls/pls_fy2016_subset.csv", mapping,
-                    {**defaults, "event_date": "2016-07-01"})
+    mapping = {
+        "FSCSKEY": "identifier",
+        "LIBNAME": "name",
+        "ADDRESS": "street_address",
+        "CITY": "city",
+        "STABR": "region",
+        "PHONE": "phone",
+        "LATITUDE": "latitude",
+        "LONGITUD": "longitude",
+        "BKVOL": "collection_size",
+        "STATSTRU": "change_code",
+        "STATNAME": "name_change_code",
+        "STATADDR": "address_change_code",
+    }
+    defaults = {"country": "US", "library_type": "public", "level": "", "identifier_scheme": "imls"}
+    first = _import(
+        admin,
+        FIXTURES / "imls/pls_fy2016_subset.csv",
+        mapping,
+        {**defaults, "event_date": "2016-07-01"},
+    )
     created = Library.objects.count()
     assert created == first.rows.filter(outcome="create").count() > 400
     assert not first.rows.filter(outcome="error").exists()
-    second = _import(admin, FIXTURES / "imls/pls_fy2018_subset.csv", mapping,
-                     {**defaults, "event_date": "2018-07-01"})
+    second = _import(
+        admin,
+        FIXTURES / "imls/pls_fy2018_subset.csv",
+        mapping,
+        {**defaults, "event_date": "2018-07-01"},
+    )
     # every library known in 2016 is matched by its FSCSKEY, none duplicated
     assert second.rows.filter(outcome="update").count() == 554 - 46
     assert Library.objects.count() == created + second.rows.filter(outcome="create").count()
@@ -121,8 +148,10 @@ def test_permission_and_bad_files(admin, tmp_path):
     reader = factories.user("reader", Role.READER)
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied), open(FIXTURES / "registry/thu-vien-tinh.csv",
-                                               "rb") as handle:
+    with (
+        pytest.raises(PermissionDenied),
+        open(FIXTURES / "registry/thu-vien-tinh.csv", "rb") as handle,
+    ):
         service.upload_import(reader, handle, "x.csv")
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -7,8 +7,7 @@ import pytest
 from tests import factories
 from thuvien.accounts.models import Role
 from thuvien.kernel.search import SearchQuery, get_index
-from thuvien.registry.services import create_library, update_library
-from thuvien.registry.services import indexing
+from thuvien.registry.services import create_library, indexing, update_library
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,15 @@ def test_changes_reach_the_index_after_commit(django_capture_on_commit_callbacks
     admin = factories.user("bo", Role.MINISTRY_ADMIN)
     hanoi = factories.hanoi()
     with django_capture_on_commit_callbacks(execute=True):
-        library = create_library(admin, {"name": "Thư viện Hà Nội", "library_type": "public",
-                                         "level": "province", "province": hanoi.pk})
+        library = create_library(
+            admin,
+            {
+                "name": "Thư viện Hà Nội",
+                "library_type": "public",
+                "level": "province",
+                "province": hanoi.pk,
+            },
+        )
     assert _ids() == {library.vn_id}
     with django_capture_on_commit_callbacks(execute=True):
         update_library(admin, library, {"name": "Thư viện thành phố Hà Nội"})
@@ -51,8 +57,9 @@ def test_reconcile_repairs_a_crash_between_database_and_index():
 
 def test_rebuild_after_the_schema_changed(settings):
     factories.library("Thư viện A", factories.hanoi())
-    old_schema = dataclasses.replace(indexing.LIBRARY_INDEX,
-                                     fields=indexing.LIBRARY_INDEX.fields[:3])
+    old_schema = dataclasses.replace(
+        indexing.LIBRARY_INDEX, fields=indexing.LIBRARY_INDEX.fields[:3]
+    )
     old = get_index(old_schema)
     old.upsert([{"id": "VN-OLD", "name": "cũ"}])
     old.commit()

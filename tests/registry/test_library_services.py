@@ -26,9 +26,15 @@ def officer(places):
 
 
 def _data(places, **extra):
-    data = {"name": "Thư viện  Hà Nội ", "library_type": "public", "level": "province",
-            "province": places["hanoi"].pk, "commune": places["cua_nam"].pk,
-            "street_address": "47 Bà Triệu", "services": ["lending", "reading_room"]}
+    data = {
+        "name": "Thư viện  Hà Nội ",
+        "library_type": "public",
+        "level": "province",
+        "province": places["hanoi"].pk,
+        "commune": places["cua_nam"].pk,
+        "street_address": "47 Bà Triệu",
+        "services": ["lending", "reading_room"],
+    }
     data.update(extra)
     return data
 
@@ -63,15 +69,18 @@ def test_commune_must_belong_to_the_province(places, officer):
     assert "không thuộc" in str(err.value) and "is not in" in str(err.value)
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"level": ""}, "level"),
-    ({"library_type": "university"}, "level"),
-    ({"province": None, "commune": None}, "province"),
-    ({"latitude": 21.0}, "latitude"),
-    ({"latitude": 95, "longitude": 105}, "latitude"),
-    ({"email": "not-an-email"}, "email"),
-    ({"library_type": "castle"}, "library_type"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"level": ""}, "level"),
+        ({"library_type": "university"}, "level"),
+        ({"province": None, "commune": None}, "province"),
+        ({"latitude": 21.0}, "latitude"),
+        ({"latitude": 95, "longitude": 105}, "latitude"),
+        ({"email": "not-an-email"}, "email"),
+        ({"library_type": "castle"}, "library_type"),
+    ],
+)
 def test_invalid_data_is_refused_with_the_field_named(places, officer, extra, field):
     with pytest.raises(LibraryDataError) as err:
         create_library(officer, _data(places, **extra))
@@ -80,15 +89,26 @@ def test_invalid_data_is_refused_with_the_field_named(places, officer, extra, fi
 
 def test_partner_library_outside_vietnam(places):
     admin = factories.user("admin", Role.MINISTRY_ADMIN)
-    library = create_library(admin, {"name": "Library of Congress", "library_type": "national",
-                                     "country": "us", "region": "Washington, D.C."})
+    library = create_library(
+        admin,
+        {
+            "name": "Library of Congress",
+            "library_type": "national",
+            "country": "us",
+            "region": "Washington, D.C.",
+        },
+    )
     assert library.country == "US" and library.is_partner
 
 
 def test_update_records_history_and_audit_diff(places, officer):
     library = create_library(officer, _data(places))
-    update_library(officer, library, {"phone": "024 3825 4281", "services": ["digital"]},
-                   reason="cập nhật liên hệ")
+    update_library(
+        officer,
+        library,
+        {"phone": "024 3825 4281", "services": ["digital"]},
+        reason="cập nhật liên hệ",
+    )
     entry = AuditEntry.objects.filter(action="registry.library.update").get()
     assert entry.changes["phone"] == ("", "024 3825 4281")
     assert entry.changes["services"] == (["lending", "reading_room"], ["digital"])

@@ -1,4 +1,4 @@
-"""Users and their roles, each role scoped to an organisation (the nation, a province, a library)."""
+"""Users and their roles, scoped to an organisation (the nation, a province, a library)."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -67,7 +67,11 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         if self.role == Role.PROVINCE_OFFICER and not self.province_id:
             raise ValidationError(
-                {"province": _("Cán bộ Sở cần gắn với một tỉnh / A province officer needs a province.")}
+                {
+                    "province": _(
+                        "Cán bộ Sở cần gắn với một tỉnh / A province officer needs a province."
+                    )
+                }
             )
         if self.role == Role.LIBRARY_STAFF and not self.library_id:
             raise ValidationError(
@@ -78,8 +82,9 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for systems that write through the API; only its hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("tên"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False)

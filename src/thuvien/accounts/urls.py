@@ -3,7 +3,10 @@ from django.urls import path
 
 app_name = "accounts"
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"),
-         name="login"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
 ]

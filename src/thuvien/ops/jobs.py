@@ -59,8 +59,9 @@ def _load_handlers() -> None:
 class Progress:
     """Counts work done, writing to the job row at most every ``interval`` seconds."""
 
-    def __init__(self, job: Job, on_change: Callable[[Job], None] | None = None,
-                 interval: float = 0.5):
+    def __init__(
+        self, job: Job, on_change: Callable[[Job], None] | None = None, interval: float = 0.5
+    ):
         self.job = job
         self.on_change = on_change
         self.interval = interval
@@ -95,8 +96,9 @@ class Progress:
             self._last_write = now
 
 
-def start_job(kind: str, title: str, params: dict[str, Any] | None = None, *, user=None,
-              library=None) -> Job:
+def start_job(
+    kind: str, title: str, params: dict[str, Any] | None = None, *, user=None, library=None
+) -> Job:
     """Create the job and enqueue it for the worker once the caller's transaction commits."""
     handler_for(kind)  # fail now, not in the worker, on an unknown kind
     job = Job.objects.create(
@@ -113,8 +115,9 @@ def start_job(kind: str, title: str, params: dict[str, Any] | None = None, *, us
 def execute(job: Job, progress: Progress) -> Job:
     """Run ``job`` now, recording status, timings, report or error on its row."""
     handler = handler_for(job.kind)
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(),
-                                         error="")
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), error=""
+    )
     job.status = JobStatus.RUNNING
     try:
         report = handler(job, progress)
@@ -125,8 +128,13 @@ def execute(job: Job, progress: Progress) -> Job:
         job.status, job.report = JobStatus.SUCCEEDED, report or {}
     job.finished_at = timezone.now()
     Job.objects.filter(pk=job.pk).update(
-        status=job.status, report=job.report, error=job.error, finished_at=job.finished_at,
-        done=job.done, total=job.total, message=job.message,
+        status=job.status,
+        report=job.report,
+        error=job.error,
+        finished_at=job.finished_at,
+        done=job.done,
+        total=job.total,
+        message=job.message,
     )
     return job
 
@@ -145,12 +153,20 @@ def run_job_task(job_id: str) -> str:
     return execute(job, Progress(job)).status
 
 
-def run_job_inline(kind: str, title: str, params: dict[str, Any], *, user=None, library=None,
-                   show_progress: bool = True) -> Job:
+def run_job_inline(
+    kind: str,
+    title: str,
+    params: dict[str, Any],
+    *,
+    user=None,
+    library=None,
+    show_progress: bool = True,
+) -> Job:
     """Create and run a job in this process (the CLI), with a rich progress bar."""
     handler_for(kind)
-    job = Job.objects.create(kind=kind, title=title[:255], params=params,
-                             created_by=user, owner_library=library)
+    job = Job.objects.create(
+        kind=kind, title=title[:255], params=params, created_by=user, owner_library=library
+    )
     if not show_progress:
         return execute(job, Progress(job))
     from thuvien.kernel.progress import progress_bar

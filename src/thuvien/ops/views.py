@@ -18,8 +18,9 @@ def health(request):
     except Exception as exc:  # report, never raise: this endpoint must answer
         database = f"error: {exc.__class__.__name__}"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database},
-                        status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
+    )
 
 
 def _visible_jobs(user):
@@ -40,8 +41,16 @@ def job_detail(request, pk):
     if job.created_by_id != request.user.pk and not has_perm(request.user, Action.JOBS_VIEW_ALL):
         raise PermissionDenied(_("Bạn không được xem công việc này."))
     if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"id": str(job.pk), "status": job.status, "done": job.done,
-                             "total": job.total, "message": job.message, "report": job.report,
-                             "error": job.error})
+        return JsonResponse(
+            {
+                "id": str(job.pk),
+                "status": job.status,
+                "done": job.done,
+                "total": job.total,
+                "message": job.message,
+                "report": job.report,
+                "error": job.error,
+            }
+        )
     template = "ops/_job_status.html" if request.headers.get("HX-Request") else "ops/job.html"
     return render(request, template, {"job": job})

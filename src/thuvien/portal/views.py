@@ -13,12 +13,19 @@ def home(request):
     types = []
     if overview is not None:
         labels = label_maps()["library_type"]
-        types = [(code, labels.get(code, code), n)
-                 for code, n in overview.facets.get("library_type", [])]
+        types = [
+            (code, labels.get(code, code), n) for code, n in overview.facets.get("library_type", [])
+        ]
     provinces = len(overview.facets.get("province", [])) if overview else 0
-    return render(request, "portal/home.html", {
-        "total": overview.total if overview else 0, "types": types, "provinces": provinces,
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "total": overview.total if overview else 0,
+            "types": types,
+            "provinces": provinces,
+        },
+    )
 
 
 def permission_denied(request, exception=None):

@@ -39,13 +39,15 @@ class LibraryAdmin(SimpleHistoryAdmin):
     list_select_related = ("province",)
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS
-                if name in form.cleaned_data}
+        data = {
+            name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data
+        }
         try:
             if change:
                 changed = {k: v for k, v in data.items() if k in form.changed_data}
-                saved = update_library(request.user, Library.objects.get(pk=obj.pk), changed,
-                                       reason="admin")
+                saved = update_library(
+                    request.user, Library.objects.get(pk=obj.pk), changed, reason="admin"
+                )
             else:
                 saved = create_library(request.user, data, reason="admin")
         except LibraryDataError as exc:

@@ -15,7 +15,6 @@ from ninja.security import django_auth
 from pydantic import StringConstraints
 
 from thuvien.accounts.tokens import TokenAuth
-
 from thuvien.registry.choices import LibraryType, Ownership, PublicLevel, Service
 from thuvien.registry.models import Library
 from thuvien.registry.selectors import DirectoryFilters, search_directory
@@ -170,40 +169,55 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-@router.get("", response={200: SearchOut, 422: ErrorOut},
-            summary="Tìm thư viện / search the directory")
+@router.get(
+    "", response={200: SearchOut, 422: ErrorOut}, summary="Tìm thư viện / search the directory"
+)
 def search(request, filters: Query[DirectoryFilters]):
     result = search_directory(filters)
     # Built here in the shape of SearchOut and sent as is: validating hundreds of facet
     # values per request through the response schema doubled the latency.
-    return JsonResponse({
-        "total": result.total,
-        "offset": filters.offset,
-        "limit": filters.limit,
-        "hits": [_hit(h) for h in result.hits],
-        "facets": {k: [{"value": v, "count": n} for v, n in values]
-                   for k, values in result.facets.items()},
-    }, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "total": result.total,
+            "offset": filters.offset,
+            "limit": filters.limit,
+            "hits": [_hit(h) for h in result.hits],
+            "facets": {
+                k: [{"value": v, "count": n} for v, n in values]
+                for k, values in result.facets.items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _hit(hit) -> dict:
     doc = hit.document
-    return {"id": hit.id, "name": doc.get("name", ""), "library_type": doc.get("library_type", ""),
-            "status": doc.get("status", ""), "province": doc.get("province", ""),
-            "province_name": doc.get("province_name", ""),
-            "commune_name": doc.get("commune_name", ""), "address": doc.get("display_address", ""),
-            "latitude": doc.get("latitude"), "longitude": doc.get("longitude"),
-            "highlight": hit.highlights.get("name")}
+    return {
+        "id": hit.id,
+        "name": doc.get("name", ""),
+        "library_type": doc.get("library_type", ""),
+        "status": doc.get("status", ""),
+        "province": doc.get("province", ""),
+        "province_name": doc.get("province_name", ""),
+        "commune_name": doc.get("commune_name", ""),
+        "address": doc.get("display_address", ""),
+        "latitude": doc.get("latitude"),
+        "longitude": doc.get("longitude"),
+        "highlight": hit.highlights.get("name"),
+    }
 
 
 def _get(vn_id: str) -> Library:
     return get_object_or_404(
-        Library.objects.select_related("province", "commune", "parent").prefetch_related(
-            "aliases"), vn_id=vn_id.upper())
+        Library.objects.select_related("province", "commune", "parent").prefetch_related("aliases"),
+        vn_id=vn_id.upper(),
+    )
 
 
-@router.get("/{vn_id}", response={200: LibraryOut, 404: ErrorOut},
-            summary="Một thư viện / one library")
+@router.get(
+    "/{vn_id}", response={200: LibraryOut, 404: ErrorOut}, summary="Một thư viện / one library"
+)
 def detail(request, vn_id: str):
     return _get(vn_id)
 
@@ -231,10 +245,12 @@ def _call(func, *args):
         return Status(422, {"detail": "Dữ liệu không hợp lệ / invalid data", "errors": exc.errors})
 
 
-@router.post("", auth=WRITE_AUTH,
-             response={201: LibraryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
-                       422: ErrorOut},
-             summary="Đăng ký thư viện / register a library")
+@router.post(
+    "",
+    auth=WRITE_AUTH,
+    response={201: LibraryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Đăng ký thư viện / register a library",
+)
 def create(request, payload: LibraryIn):
     data = payload.dict(exclude={"province_code", "commune_code"})
     data.update(_units(payload))
@@ -244,10 +260,19 @@ def create(request, payload: LibraryIn):
     return Status(201, _get(result.vn_id))
 
 
-@router.patch("/{vn_id}", auth=WRITE_AUTH,
-              response={200: LibraryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
-                        404: ErrorOut, 422: ErrorOut},
-              summary="Cập nhật thư viện / update a library")
+@router.patch(
+    "/{vn_id}",
+    auth=WRITE_AUTH,
+    response={
+        200: LibraryOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Cập nhật thư viện / update a library",
+)
 def patch(request, vn_id: str, payload: LibraryPatch):
     library = _get(vn_id)
     changes = payload.dict(exclude_unset=True)

@@ -24,15 +24,21 @@ AUTHORITY_FIELDS = {
     "founding_decision_number", "founding_decision_date", "founding_body", "managing_body",
 }  # fmt: skip
 
+
 class LibraryForm(forms.ModelForm):
-    website = forms.URLField(label=_("Trang web"), max_length=500, required=False,
-                             assume_scheme="https")
-    oai_endpoint = forms.URLField(label=_("Địa chỉ OAI-PMH"), max_length=500, required=False,
-                                  assume_scheme="https")
-    sru_endpoint = forms.URLField(label=_("Địa chỉ SRU"), max_length=500, required=False,
-                                  assume_scheme="https")
+    website = forms.URLField(
+        label=_("Trang web"), max_length=500, required=False, assume_scheme="https"
+    )
+    oai_endpoint = forms.URLField(
+        label=_("Địa chỉ OAI-PMH"), max_length=500, required=False, assume_scheme="https"
+    )
+    sru_endpoint = forms.URLField(
+        label=_("Địa chỉ SRU"), max_length=500, required=False, assume_scheme="https"
+    )
     services = forms.MultipleChoiceField(
-        label=_("Dịch vụ"), choices=Service.choices, required=False,
+        label=_("Dịch vụ"),
+        choices=Service.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -55,12 +61,43 @@ class LibraryForm(forms.ModelForm):
         self.fields["parent"].queryset = Library.objects.all()
 
     GROUPS = (
-        (_("Tên và phân loại"), ("name", "name_en", "short_name", "library_type", "level",
-                                 "ownership", "is_key_public_library", "status", "parent")),
-        (_("Thành lập"), ("founding_body", "managing_body", "founding_decision_number",
-                          "founding_decision_date")),
-        (_("Địa chỉ"), ("country", "region", "province", "commune", "street_address",
-                        "old_commune", "old_address", "latitude", "longitude")),
+        (
+            _("Tên và phân loại"),
+            (
+                "name",
+                "name_en",
+                "short_name",
+                "library_type",
+                "level",
+                "ownership",
+                "is_key_public_library",
+                "status",
+                "parent",
+            ),
+        ),
+        (
+            _("Thành lập"),
+            (
+                "founding_body",
+                "managing_body",
+                "founding_decision_number",
+                "founding_decision_date",
+            ),
+        ),
+        (
+            _("Địa chỉ"),
+            (
+                "country",
+                "region",
+                "province",
+                "commune",
+                "street_address",
+                "old_commune",
+                "old_address",
+                "latitude",
+                "longitude",
+            ),
+        ),
         (_("Liên hệ và phục vụ"), ("phone", "email", "website", "opening_hours", "services")),
         (_("Năng lực"), ("collection_size", "staff_count", "floor_area_m2", "seats")),
         (_("Hệ thống"), ("ils_name", "oai_endpoint", "sru_endpoint", "z3950_endpoint")),
@@ -68,8 +105,10 @@ class LibraryForm(forms.ModelForm):
 
     @property
     def groups(self):
-        return [{"title": title, "fields": [self[name] for name in names if name in self.fields]}
-                for title, names in self.GROUPS]
+        return [
+            {"title": title, "fields": [self[name] for name in names if name in self.fields]}
+            for title, names in self.GROUPS
+        ]
 
     def clean(self):
         data = super().clean()

@@ -12,8 +12,16 @@ from thuvien.kernel.search import Hit, SearchQuery, SearchResult
 from thuvien.registry.services.indexing import library_index
 
 FACETS = ["library_type", "level", "status", "province", "services", "country", "ownership"]
-FILTERS = ["library_type", "level", "status", "province", "commune", "country", "services",
-           "ownership"]
+FILTERS = [
+    "library_type",
+    "level",
+    "status",
+    "province",
+    "commune",
+    "country",
+    "services",
+    "ownership",
+]
 SORTS = {"relevance": None, "name": "name_sort", "-updated": "-updated"}
 
 
@@ -36,12 +44,14 @@ class DirectoryFilters(Schema):
     def _split(cls, value):
         if isinstance(value, str):
             value = [value]
-        return [v.strip()[:64] for item in value or [] for v in str(item).split(",")
-                if v.strip()][:50]
+        return [v.strip()[:64] for item in value or [] for v in str(item).split(",") if v.strip()][
+            :50
+        ]
 
 
-def search_directory(filters: DirectoryFilters, *, highlight: bool = True,
-                     limit: int | None = None) -> SearchResult:
+def search_directory(
+    filters: DirectoryFilters, *, highlight: bool = True, limit: int | None = None
+) -> SearchResult:
     """Search the directory; ``limit`` overrides the page size for internal callers."""
     sort = SORTS[filters.sort]
     if sort is None and not filters.q.strip():

@@ -74,8 +74,13 @@ class QueryBuilder:
         if len(text.required) < 2 or len(tokens) < 2:
             return None
         should = [
-            (_Occur.Should, _boost(tantivy.Query.phrase_query(
-                self.tantivy_schema, fold_name(field), tokens), field.boost * PROXIMITY_BOOST))
+            (
+                _Occur.Should,
+                _boost(
+                    tantivy.Query.phrase_query(self.tantivy_schema, fold_name(field), tokens),
+                    field.boost * PROXIMITY_BOOST,
+                ),
+            )
             for field in self.schema.text_fields
         ]
         return tantivy.Query.boolean_query(should)

@@ -18,50 +18,95 @@ class Target:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("name", "Tên thư viện", "Library name",
-           ("ten", "ten thu vien", "ten chinh thuc", "name", "library name", "libname")),
+    Target(
+        "name",
+        "Tên thư viện",
+        "Library name",
+        ("ten", "ten thu vien", "ten chinh thuc", "name", "library name", "libname"),
+    ),
     Target("name_en", "Tên tiếng Anh", "English name", ("ten tieng anh", "english name")),
     Target("short_name", "Tên viết tắt", "Short name", ("ten viet tat", "short name")),
     Target("other_name", "Tên khác", "Other name", ("ten khac", "ten cu", "other name")),
-    Target("identifier", "Mã (của nguồn)", "Identifier in the source",
-           ("ma", "ma thu vien", "id", "identifier", "fscskey", "isil", "ma dinh danh")),
+    Target(
+        "identifier",
+        "Mã (của nguồn)",
+        "Identifier in the source",
+        ("ma", "ma thu vien", "id", "identifier", "fscskey", "isil", "ma dinh danh"),
+    ),
     Target("library_type", "Loại thư viện", "Library type", ("loai", "loai thu vien", "type")),
     Target("level", "Cấp", "Level", ("cap", "level")),
     Target("ownership", "Loại hình sở hữu", "Ownership", ("so huu", "ownership")),
     Target("country", "Quốc gia", "Country", ("quoc gia", "country")),
-    Target("region", "Vùng, bang (ngoài Việt Nam)", "Region, state (abroad)",
-           ("region", "state", "stabr", "bang")),
-    Target("location", "Địa danh tự do", "Free-text location",
-           ("dia danh", "location", "noi", "place")),
+    Target(
+        "region",
+        "Vùng, bang (ngoài Việt Nam)",
+        "Region, state (abroad)",
+        ("region", "state", "stabr", "bang"),
+    ),
+    Target(
+        "location", "Địa danh tự do", "Free-text location", ("dia danh", "location", "noi", "place")
+    ),
     Target("city", "Thành phố (ngoài Việt Nam)", "City (abroad)", ("city", "town")),
-    Target("province", "Tỉnh/thành phố", "Province",
-           ("tinh", "tinh thanh", "tinh thanh pho", "province", "tinh/thanh pho")),
-    Target("commune", "Xã/phường/đặc khu", "Commune",
-           ("xa", "phuong", "xa phuong", "xa/phuong", "commune", "ward")),
-    Target("old_district", "Quận/huyện (trước 2025)", "District (before 2025)",
-           ("quan huyen", "huyen", "quan", "district")),
-    Target("street_address", "Số nhà, đường", "Street address",
-           ("dia chi", "so nha", "address", "street", "street address")),
+    Target(
+        "province",
+        "Tỉnh/thành phố",
+        "Province",
+        ("tinh", "tinh thanh", "tinh thanh pho", "province", "tinh/thanh pho"),
+    ),
+    Target(
+        "commune",
+        "Xã/phường/đặc khu",
+        "Commune",
+        ("xa", "phuong", "xa phuong", "xa/phuong", "commune", "ward"),
+    ),
+    Target(
+        "old_district",
+        "Quận/huyện (trước 2025)",
+        "District (before 2025)",
+        ("quan huyen", "huyen", "quan", "district"),
+    ),
+    Target(
+        "street_address",
+        "Số nhà, đường",
+        "Street address",
+        ("dia chi", "so nha", "address", "street", "street address"),
+    ),
     Target("postcode", "Mã bưu chính", "Postcode", ("ma buu chinh", "zip", "postcode")),
     Target("latitude", "Vĩ độ", "Latitude", ("vi do", "lat", "latitude")),
-    Target("longitude", "Kinh độ", "Longitude", ("kinh do", "lon", "lng", "longitude",
-                                                 "longitud")),
+    Target("longitude", "Kinh độ", "Longitude", ("kinh do", "lon", "lng", "longitude", "longitud")),
     Target("phone", "Điện thoại", "Phone", ("dien thoai", "sdt", "phone", "tel")),
     Target("email", "Thư điện tử", "Email", ("email", "e-mail", "thu dien tu")),
     Target("website", "Trang web", "Website", ("website", "web", "url", "trang web")),
-    Target("founding_body", "Cơ quan thành lập", "Founding body",
-           ("co quan thanh lap", "founding body")),
-    Target("managing_body", "Cơ quan quản lý", "Managing body",
-           ("co quan quan ly", "co quan chu quan", "managing body")),
-    Target("collection_size", "Số bản tài liệu", "Collection size",
-           ("von tai lieu", "so ban", "collection", "bkvol")),
-    Target("staff_count", "Số người làm việc", "Staff", ("nhan su", "so can bo", "staff",
-                                                          "totstaff")),
+    Target(
+        "founding_body",
+        "Cơ quan thành lập",
+        "Founding body",
+        ("co quan thanh lap", "founding body"),
+    ),
+    Target(
+        "managing_body",
+        "Cơ quan quản lý",
+        "Managing body",
+        ("co quan quan ly", "co quan chu quan", "managing body"),
+    ),
+    Target(
+        "collection_size",
+        "Số bản tài liệu",
+        "Collection size",
+        ("von tai lieu", "so ban", "collection", "bkvol"),
+    ),
+    Target(
+        "staff_count", "Số người làm việc", "Staff", ("nhan su", "so can bo", "staff", "totstaff")
+    ),
     Target("floor_area_m2", "Diện tích (m²)", "Floor area (m²)", ("dien tich", "floor area")),
     Target("seats", "Số chỗ ngồi", "Seats", ("cho ngoi", "seats")),
     Target("ils_name", "Phần mềm quản lý", "Library system", ("phan mem", "ils", "system")),
-    Target("change_code", "Mã thay đổi cơ cấu", "Structure-change code",
-           ("statstru", "ma thay doi", "structure change")),
+    Target(
+        "change_code",
+        "Mã thay đổi cơ cấu",
+        "Structure-change code",
+        ("statstru", "ma thay doi", "structure change"),
+    ),
     Target("name_change_code", "Mã đổi tên", "Name-change code", ("statname",)),
     Target("address_change_code", "Mã đổi địa chỉ", "Address-change code", ("stataddr",)),
 )
@@ -94,12 +139,15 @@ TYPE_WORDS = {
     "community": ("cong dong", "tu nhan", "community", "private"),
     "foreign": ("nuoc ngoai", "foreign"),
 }
-LEVEL_WORDS = {"province": ("tinh", "cap tinh", "province"),
-               "commune": ("xa", "cap xa", "commune"),
-               "district": ("huyen", "cap huyen", "district")}
-OWNERSHIP_WORDS = {"public": ("cong lap", "public"),
-                   "non_public": ("ngoai cong lap", "tu nhan", "private", "non-public",
-                                  "non public")}
+LEVEL_WORDS = {
+    "province": ("tinh", "cap tinh", "province"),
+    "commune": ("xa", "cap xa", "commune"),
+    "district": ("huyen", "cap huyen", "district"),
+}
+OWNERSHIP_WORDS = {
+    "public": ("cong lap", "public"),
+    "non_public": ("ngoai cong lap", "tu nhan", "private", "non-public", "non public"),
+}
 
 
 def read_choice(value: str, words: dict[str, tuple[str, ...]]) -> str | None:

@@ -43,8 +43,10 @@ def detect_format(path: Path) -> str:
     if stripped[:1] in (b"[", b"{"):
         return "json"
     if b"\x00" in head:
-        raise TableError("Tệp nhị phân không phải CSV, XLSX hay JSON / a binary file that is not "
-                         "CSV, XLSX or JSON")
+        raise TableError(
+            "Tệp nhị phân không phải CSV, XLSX hay JSON / a binary file that is not "
+            "CSV, XLSX or JSON"
+        )
     return "csv"
 
 
@@ -64,8 +66,10 @@ def _clean(value: object) -> str:
         return ""
     text = str(value)
     if len(text) > MAX_CELL_CHARS:
-        raise TableError(f"Ô dữ liệu dài quá {MAX_CELL_CHARS} ký tự / a cell is longer than "
-                         f"{MAX_CELL_CHARS} characters")
+        raise TableError(
+            f"Ô dữ liệu dài quá {MAX_CELL_CHARS} ký tự / a cell is longer than "
+            f"{MAX_CELL_CHARS} characters"
+        )
     return normalize_text(text)
 
 
@@ -85,6 +89,7 @@ def _columns(header: list[object]) -> list[str]:
 
 
 # ---- CSV ---------------------------------------------------------------------------------
+
 
 def sniff_encoding(sample: bytes) -> tuple[str, list[str]]:
     """Pick the encoding of a CSV sample: UTF-8 (with or without BOM), a legacy Vietnamese
@@ -114,8 +119,7 @@ def _decode_lines(path: Path, encoding: str) -> Iterator[str]:
     python_codec = _python_codec(encoding)
     with open(path, "rb") as handle:
         if python_codec:
-            yield from io.TextIOWrapper(handle, encoding=python_codec, errors="replace",
-                                        newline="")
+            yield from io.TextIOWrapper(handle, encoding=python_codec, errors="replace", newline="")
         else:  # legacy Vietnamese encodings are converted line by line
             for raw in handle:
                 yield to_unicode(raw, encoding)
@@ -123,8 +127,11 @@ def _decode_lines(path: Path, encoding: str) -> Iterator[str]:
 
 def _python_codec(encoding: str) -> str | None:
     try:
-        return codecs.lookup(encoding).name if encoding.lower() not in {
-            "tcvn3", "vni", "viscii"} else None
+        return (
+            codecs.lookup(encoding).name
+            if encoding.lower() not in {"tcvn3", "vni", "viscii"}
+            else None
+        )
     except LookupError:
         return None
 
@@ -160,8 +167,13 @@ def _csv_rows(reader, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]
             return
         except csv.Error as exc:
             number += 1
-            yield number, {"__error__": f"Dòng {number}: CSV hỏng ({exc}) / line {number}: "
-                                        f"broken CSV ({exc})"}
+            yield (
+                number,
+                {
+                    "__error__": f"Dòng {number}: CSV hỏng ({exc}) / line {number}: "
+                    f"broken CSV ({exc})"
+                },
+            )
             continue
         number = reader.line_num
         if not any(c.strip() for c in cells):
@@ -171,12 +183,13 @@ def _csv_rows(reader, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]
 
 def _row(columns: list[str], cells: list[object]) -> dict[str, str]:
     row = {name: _clean(cells[i]) if i < len(cells) else "" for i, name in enumerate(columns)}
-    if len(cells) > len(columns) and any(_clean(c) for c in cells[len(columns):]):
-        row["__extra__"] = " | ".join(_clean(c) for c in cells[len(columns):])
+    if len(cells) > len(columns) and any(_clean(c) for c in cells[len(columns) :]):
+        row["__extra__"] = " | ".join(_clean(c) for c in cells[len(columns) :])
     return row
 
 
 # ---- XLSX --------------------------------------------------------------------------------
+
 
 def _xlsx_table(path: Path) -> Table:
     from openpyxl import load_workbook
@@ -209,11 +222,13 @@ def _guard_zip(path: Path, max_ratio: int = 100, max_total: int = 500 * 1024 * 1
         total = sum(info.file_size for info in archive.infolist())
         packed = max(1, sum(info.compress_size for info in archive.infolist()))
     if total > max_total or total / packed > max_ratio:
-        raise TableError("Tệp nén bất thường (có thể là zip bomb) / suspicious compression "
-                         "(possible zip bomb)")
+        raise TableError(
+            "Tệp nén bất thường (có thể là zip bomb) / suspicious compression (possible zip bomb)"
+        )
 
 
 # ---- JSON --------------------------------------------------------------------------------
+
 
 def _json_table(path: Path) -> Table:
     try:

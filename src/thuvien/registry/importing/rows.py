@@ -19,8 +19,17 @@ from thuvien.registry.importing.fields import (
 
 INTEGER_FIELDS = ("collection_size", "staff_count", "seats")
 PLACE_FIELDS = ("province", "commune", "old_district", "location", "city", "postcode")
-PASS_THROUGH = ("name", "name_en", "short_name", "street_address", "founding_body",
-                "managing_body", "ils_name", "email", "region")
+PASS_THROUGH = (
+    "name",
+    "name_en",
+    "short_name",
+    "street_address",
+    "founding_body",
+    "managing_body",
+    "ils_name",
+    "email",
+    "region",
+)
 
 
 @dataclass
@@ -53,7 +62,8 @@ def interpret(row: dict[str, str], mapping: dict[str, str], defaults: dict[str, 
         out.errors.append(RowError("", row["__error__"]))
         return out
     values: dict[str, tuple[str, str]] = {  # target -> (column, text)
-        target: ("(mặc định / default)", str(text)) for target, text in defaults.items()
+        target: ("(mặc định / default)", str(text))
+        for target, text in defaults.items()
         if target in TARGET_NAMES and str(text).strip()
     }
     for column, target in mapping.items():
@@ -63,12 +73,22 @@ def interpret(row: dict[str, str], mapping: dict[str, str], defaults: dict[str, 
         try:
             _read(out, target, text)
         except ValueError:
-            out.errors.append(RowError(column, _msg(
-                f"Giá trị không hợp lệ cho «{target}»: {text!r}",
-                f"invalid value for {target!r}: {text!r}")))
+            out.errors.append(
+                RowError(
+                    column,
+                    _msg(
+                        f"Giá trị không hợp lệ cho «{target}»: {text!r}",
+                        f"invalid value for {target!r}: {text!r}",
+                    ),
+                )
+            )
     if not out.data.get("name"):
-        out.errors.append(RowError(_column_of(mapping, "name"), _msg(
-            "Thiếu tên thư viện", "the library name is missing")))
+        out.errors.append(
+            RowError(
+                _column_of(mapping, "name"),
+                _msg("Thiếu tên thư viện", "the library name is missing"),
+            )
+        )
     _finish_place(out)
     return out
 
@@ -145,8 +165,9 @@ def _finish_place(out: RowData) -> None:
         out.data["country"] = _country_of_location(location) or "VN"
     country = out.data.get("country", "VN")
     if country == "VN" and location and "," in location:
-        out.place["location"] = location.rsplit(",", 1)[0] if _country_of_location(
-            location) == "VN" else location
+        out.place["location"] = (
+            location.rsplit(",", 1)[0] if _country_of_location(location) == "VN" else location
+        )
     if country != "VN":
         parts = [out.place.get("city", ""), out.data.get("region", ""), location]
         out.data["region"] = ", ".join(p for p in parts if p)[:255]

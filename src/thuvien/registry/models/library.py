@@ -76,9 +76,7 @@ class Library(models.Model):
     )
 
     country = models.CharField(_("quốc gia"), max_length=2, default="VN")
-    region = models.CharField(
-        _("vùng, địa phương (ngoài Việt Nam)"), max_length=255, blank=True
-    )
+    region = models.CharField(_("vùng, địa phương (ngoài Việt Nam)"), max_length=255, blank=True)
     province = models.ForeignKey(
         "geo.AdminUnit",
         null=True,
@@ -105,7 +103,9 @@ class Library(models.Model):
         verbose_name=_("xã/phường trước 01/7/2025"),
     )
     old_address = models.CharField(_("địa chỉ trước 01/7/2025"), max_length=255, blank=True)
-    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     longitude = models.DecimalField(
         _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
     )

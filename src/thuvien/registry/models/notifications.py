@@ -41,7 +41,9 @@ class Notification(models.Model):
         verbose_name=_("thư viện liên quan"),
     )
     proposed = models.JSONField(
-        _("thông tin thư viện đề nghị"), default=dict, blank=True,
+        _("thông tin thư viện đề nghị"),
+        default=dict,
+        blank=True,
         help_text=_("Thông tin thư viện mới (thành lập, chia, tách, hợp nhất)"),
     )
     reason = models.TextField(_("lý do"), blank=True)

@@ -20,8 +20,12 @@ SKIP_KEYS = {"key", "parent", "province_code", "commune_code", "aliases", "illus
 
 
 def _units() -> dict[tuple[str, str], int]:
-    return {(level, code): pk for pk, level, code in AdminUnit.objects.filter(
-        scheme=Scheme.V2025).values_list("pk", "level", "code")}
+    return {
+        (level, code): pk
+        for pk, level, code in AdminUnit.objects.filter(scheme=Scheme.V2025).values_list(
+            "pk", "level", "code"
+        )
+    }
 
 
 def _data(record: dict[str, Any], units, by_key: dict[str, Library]) -> dict[str, Any]:
@@ -55,8 +59,9 @@ def load_demo_libraries(actor, path: Path = DEMO_FILE) -> dict[str, int]:
     content = json.loads(path.read_text(encoding="utf-8"))
     records = content["libraries"] if isinstance(content, dict) else content
     units = _units()
-    existing = dict(LibraryAlias.objects.filter(scheme=DEMO_ALIAS_SCHEME)
-                    .values_list("value", "library_id"))
+    existing = dict(
+        LibraryAlias.objects.filter(scheme=DEMO_ALIAS_SCHEME).values_list("value", "library_id")
+    )
     by_key = {key: Library.objects.get(pk=pk) for key, pk in existing.items()}
     created = 0
     for record in _ordered(records):
@@ -76,16 +81,22 @@ def load_demo_libraries(actor, path: Path = DEMO_FILE) -> dict[str, int]:
 
 def _load_events(actor, events: list[dict[str, Any]], by_key: dict[str, Library]) -> int:
     for event in events:
-        record_event(actor, EventSpec(
-            kind=event["kind"], date=datetime.date.fromisoformat(event["date"]),
-            predecessors=[by_key[k] for k in event.get("predecessors", [])],
-            successors=[by_key[k] for k in event.get("successors", [])],
-            subjects=[by_key[k] for k in event.get("subjects", [])],
-            document_number=event.get("document_number", ""),
-            document_date=datetime.date.fromisoformat(event["document_date"])
-            if event.get("document_date") else None,
-            document_issuer=event.get("document_issuer", ""),
-            new_name=event.get("new_name", ""),
-            note=event.get("note", ""), source="demo",
-        ))
+        record_event(
+            actor,
+            EventSpec(
+                kind=event["kind"],
+                date=datetime.date.fromisoformat(event["date"]),
+                predecessors=[by_key[k] for k in event.get("predecessors", [])],
+                successors=[by_key[k] for k in event.get("successors", [])],
+                subjects=[by_key[k] for k in event.get("subjects", [])],
+                document_number=event.get("document_number", ""),
+                document_date=datetime.date.fromisoformat(event["document_date"])
+                if event.get("document_date")
+                else None,
+                document_issuer=event.get("document_issuer", ""),
+                new_name=event.get("new_name", ""),
+                note=event.get("note", ""),
+                source="demo",
+            ),
+        )
     return len(events)

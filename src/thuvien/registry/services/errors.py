@@ -3,6 +3,4 @@ class LibraryDataError(ValueError):
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
-        super().__init__(
-            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
-        )
+        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))

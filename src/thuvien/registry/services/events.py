@@ -60,14 +60,19 @@ class EventSpec:
     partial: bool = False  # a reported event whose other libraries are not identified
 
 
-
 def _check_shape(spec: EventSpec) -> None:
     need = (0, 0, 0) if spec.partial and _all(spec) else SHAPE[EventKind(spec.kind)]
     have = (len(spec.predecessors), len(spec.successors), len(spec.subjects))
-    labels = ("thư viện trước / predecessors", "thư viện kế thừa / successors",
-              "thư viện liên quan / libraries")
-    errors = [f"cần ít nhất {n} {label} / at least {n} needed" for n, got, label
-              in zip(need, have, labels, strict=True) if got < n]
+    labels = (
+        "thư viện trước / predecessors",
+        "thư viện kế thừa / successors",
+        "thư viện liên quan / libraries",
+    )
+    errors = [
+        f"cần ít nhất {n} {label} / at least {n} needed"
+        for n, got, label in zip(need, have, labels, strict=True)
+        if got < n
+    ]
     if spec.kind == EventKind.RENAME and not spec.new_name.strip():
         errors.append("Đổi tên cần tên mới / a rename needs the new name")
     if errors:
@@ -84,25 +89,37 @@ def record_event(actor, spec: EventSpec) -> LifecycleEvent:
     for library in _all(spec):
         require(actor, Action.REGISTRY_RECORD_EVENT, Target.for_library(library))
     event = LifecycleEvent.objects.create(
-        kind=spec.kind, date=spec.date, document_number=spec.document_number,
-        document_date=spec.document_date, document_issuer=spec.document_issuer,
-        note=spec.note, source=spec.source,
+        kind=spec.kind,
+        date=spec.date,
+        document_number=spec.document_number,
+        document_date=spec.document_date,
+        document_issuer=spec.document_issuer,
+        note=spec.note,
+        source=spec.source,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    for role, libraries in ((EventRole.PREDECESSOR, spec.predecessors),
-                            (EventRole.SUCCESSOR, spec.successors),
-                            (EventRole.SUBJECT, spec.subjects)):
+    for role, libraries in (
+        (EventRole.PREDECESSOR, spec.predecessors),
+        (EventRole.SUCCESSOR, spec.successors),
+        (EventRole.SUBJECT, spec.subjects),
+    ):
         EventLink.objects.bulk_create(
             [EventLink(event=event, library=lib, role=role) for lib in libraries]
         )
     _apply(actor, spec, event)
-    record_change(actor, "registry.event.record", event, after={
-        "kind": spec.kind, "date": spec.date,
-        "predecessors": [lib.vn_id for lib in spec.predecessors],
-        "successors": [lib.vn_id for lib in spec.successors],
-        "subjects": [lib.vn_id for lib in spec.subjects],
-        "document": spec.document_number,
-    })
+    record_change(
+        actor,
+        "registry.event.record",
+        event,
+        after={
+            "kind": spec.kind,
+            "date": spec.date,
+            "predecessors": [lib.vn_id for lib in spec.predecessors],
+            "successors": [lib.vn_id for lib in spec.successors],
+            "subjects": [lib.vn_id for lib in spec.subjects],
+            "document": spec.document_number,
+        },
+    )
     schedule_index(lib.pk for lib in _all(spec))
     return event
 
@@ -121,8 +138,9 @@ def _apply(actor, spec: EventSpec, event: LifecycleEvent) -> None:
         if status:
             _set(actor, library, reason, status=status)
         if spec.kind == EventKind.RENAME:
-            LibraryName.objects.create(library=library, name=library.name, kind=NameKind.FORMER,
-                                       valid_to=spec.date)
+            LibraryName.objects.create(
+                library=library, name=library.name, kind=NameKind.FORMER, valid_to=spec.date
+            )
             _set(actor, library, reason, name=spec.new_name.strip())
 
 
@@ -141,10 +159,15 @@ def successors_of(library: Library, *, max_depth: int = 20) -> list[Library]:
     """
     frontier, seen, open_ends = [library.pk], {library.pk}, []
     for _ in range(max_depth):
-        links = EventLink.objects.filter(
-            event__links__library_id__in=frontier, event__links__role=EventRole.PREDECESSOR,
-            role=EventRole.SUCCESSOR,
-        ).select_related("library").distinct()
+        links = (
+            EventLink.objects.filter(
+                event__links__library_id__in=frontier,
+                event__links__role=EventRole.PREDECESSOR,
+                role=EventRole.SUCCESSOR,
+            )
+            .select_related("library")
+            .distinct()
+        )
         frontier = []
         for link in links:
             if link.library_id in seen:

@@ -39,8 +39,10 @@ COLUMNS = [
     ("seats", lambda lib: lib.seats),
     ("parent_id", lambda lib: lib.parent.vn_id if lib.parent_id else ""),
     ("founding_decision", lambda lib: lib.founding_decision_number),
-    ("founding_decision_date", lambda lib: lib.founding_decision_date.isoformat()
-     if lib.founding_decision_date else ""),
+    (
+        "founding_decision_date",
+        lambda lib: lib.founding_decision_date.isoformat() if lib.founding_decision_date else "",
+    ),
     ("updated_at", lambda lib: lib.updated_at.isoformat()),
 ]
 HEADER = [name for name, _ in COLUMNS]
@@ -54,7 +56,7 @@ def libraries_by_ids(vn_ids: list[str] | None) -> Iterator[Library]:
         yield from base.order_by("vn_id").iterator(chunk_size=CHUNK)
         return
     for start in range(0, len(vn_ids), CHUNK):
-        chunk = vn_ids[start:start + CHUNK]
+        chunk = vn_ids[start : start + CHUNK]
         found = base.in_bulk(chunk, field_name="vn_id")
         yield from (found[i] for i in chunk if i in found)
 
@@ -82,8 +84,11 @@ def csv_lines(libraries: Iterable[Library]) -> Iterator[str]:
 def json_chunks(libraries: Iterable[Library]) -> Iterator[str]:
     yield "["
     for count, row in enumerate(rows(libraries)):
-        yield ("," if count else "") + "\n" + json.dumps(dict(zip(HEADER, row, strict=True)),
-                                                          ensure_ascii=False)
+        yield (
+            ("," if count else "")
+            + "\n"
+            + json.dumps(dict(zip(HEADER, row, strict=True)), ensure_ascii=False)
+        )
     yield "\n]\n"
 
 

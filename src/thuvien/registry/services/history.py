@@ -42,15 +42,34 @@ def field_history(library: Library, limit: int = 200) -> list[Version]:
     versions = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if older is None:
-            versions.append(Version(newer.history_date, newer.history_user,
-                                    newer.history_change_reason or "", "+", []))
+            versions.append(
+                Version(
+                    newer.history_date,
+                    newer.history_user,
+                    newer.history_change_reason or "",
+                    "+",
+                    [],
+                )
+            )
             continue
         delta = newer.diff_against(older)
         changes = [
-            FieldChange(c.field, str(Library._meta.get_field(c.field).verbose_name),
-                        _display(Library, c.field, c.old), _display(Library, c.field, c.new))
-            for c in delta.changes if c.field not in HIDDEN
+            FieldChange(
+                c.field,
+                str(Library._meta.get_field(c.field).verbose_name),
+                _display(Library, c.field, c.old),
+                _display(Library, c.field, c.new),
+            )
+            for c in delta.changes
+            if c.field not in HIDDEN
         ]
-        versions.append(Version(newer.history_date, newer.history_user,
-                                newer.history_change_reason or "", newer.history_type, changes))
+        versions.append(
+            Version(
+                newer.history_date,
+                newer.history_user,
+                newer.history_change_reason or "",
+                newer.history_type,
+                changes,
+            )
+        )
     return versions[:limit]

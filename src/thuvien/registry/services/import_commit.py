@@ -53,22 +53,28 @@ IMLS_MOVE_CODES = {"07"}
 
 def commit(batch: ImportBatch, actor, progress) -> dict[str, Any]:
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
-    todo = batch.rows.filter(library__isnull=True,
-                             outcome__in=[RowOutcome.CREATE, RowOutcome.UPDATE]).order_by("number")
+    todo = batch.rows.filter(
+        library__isnull=True, outcome__in=[RowOutcome.CREATE, RowOutcome.UPDATE]
+    ).order_by("number")
     progress.set_total(todo.count())
     created = updated = events = 0
     ids = list(todo.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        rows = list(ImportRow.objects.filter(pk__in=ids[start:start + CHUNK]).order_by("number"))
+        rows = list(ImportRow.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("number"))
         with transaction.atomic():
             c, u, e = _commit_chunk(batch, rows, actor)
         created, updated, events = created + c, updated + u, events + e
         progress.advance(len(rows))
-    report = {"created": created, "updated": updated, "events": events,
-              "left_for_review": batch.rows.filter(outcome=RowOutcome.REVIEW).count(),
-              "errors": batch.rows.filter(outcome=RowOutcome.ERROR).count()}
+    report = {
+        "created": created,
+        "updated": updated,
+        "events": events,
+        "left_for_review": batch.rows.filter(outcome=RowOutcome.REVIEW).count(),
+        "errors": batch.rows.filter(outcome=RowOutcome.ERROR).count(),
+    }
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.COMMITTED, report={**batch.report, "commit": report})
+        status=ImportStatus.COMMITTED, report={**batch.report, "commit": report}
+    )
     return report
 
 
@@ -112,20 +118,36 @@ def _create_all(batch: ImportBatch, rows: list[ImportRow], actor) -> None:
     libraries = [Library(**_model_values(r.parsed["data"]), created_by=actor) for r in rows]
     for library, vn_id in zip(libraries, _allocate(len(rows)), strict=True):
         library.vn_id = vn_id
-    bulk_create_with_history(libraries, Library, batch_size=CHUNK, default_user=actor,
-                             default_change_reason=f"import {batch.pk}")
-    by_id = dict(Library.objects.filter(vn_id__in=[lib.vn_id for lib in libraries])
-                 .values_list("vn_id", "pk"))
+    bulk_create_with_history(
+        libraries,
+        Library,
+        batch_size=CHUNK,
+        default_user=actor,
+        default_change_reason=f"import {batch.pk}",
+    )
+    by_id = dict(
+        Library.objects.filter(vn_id__in=[lib.vn_id for lib in libraries]).values_list(
+            "vn_id", "pk"
+        )
+    )
     for row, library in zip(rows, libraries, strict=True):
         row.library_id = by_id[library.vn_id]
     _add_aliases_and_names(rows)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=actor, actor_name=str(actor)[:150], action="registry.library.create",
-                   object_type="registry.library", object_id=str(row.library_id),
-                   object_repr=f"{row.parsed['data'].get('name', '')[:200]} ({lib.vn_id})",
-                   after=row.parsed["data"], note=f"import {batch.pk}, row {row.number}")
-        for row, lib in zip(rows, libraries, strict=True)
-    ])
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                actor_name=str(actor)[:150],
+                action="registry.library.create",
+                object_type="registry.library",
+                object_id=str(row.library_id),
+                object_repr=f"{row.parsed['data'].get('name', '')[:200]} ({lib.vn_id})",
+                after=row.parsed["data"],
+                note=f"import {batch.pk}, row {row.number}",
+            )
+            for row, lib in zip(rows, libraries, strict=True)
+        ]
+    )
 
 
 def _add_aliases_and_names(rows: list[ImportRow]) -> None:
@@ -133,14 +155,23 @@ def _add_aliases_and_names(rows: list[ImportRow]) -> None:
     for row in rows:
         parsed = row.parsed
         if parsed.get("identifier"):
-            aliases.append(LibraryAlias(library_id=row.library_id,
-                                        scheme=parsed["identifier_scheme"],
-                                        value=parsed["identifier"]))
-        names += [LibraryName(library_id=row.library_id, name=n, kind=NameKind.VARIANT)
-                  for n in parsed.get("other_names", [])]
+            aliases.append(
+                LibraryAlias(
+                    library_id=row.library_id,
+                    scheme=parsed["identifier_scheme"],
+                    value=parsed["identifier"],
+                )
+            )
+        names += [
+            LibraryName(library_id=row.library_id, name=n, kind=NameKind.VARIANT)
+            for n in parsed.get("other_names", [])
+        ]
     LibraryAlias.objects.bulk_create(aliases, ignore_conflicts=True)
-    known = set(LibraryName.objects.filter(library_id__in={n.library_id for n in names})
-                .values_list("library_id", "name"))
+    known = set(
+        LibraryName.objects.filter(library_id__in={n.library_id for n in names}).values_list(
+            "library_id", "name"
+        )
+    )
     LibraryName.objects.bulk_create([n for n in names if (n.library_id, n.name) not in known])
 
 
@@ -156,17 +187,25 @@ def _update_one(row: ImportRow, actor) -> None:
     library = _target_library(row)
     # Imports fill and refresh descriptive data; they never blank a field or change the
     # decisions of the managing authority (type, level, status...).
-    changes = {k: v for k, v in row.parsed["data"].items()
-               if v not in (None, "", []) and k not in AUTHORITY_FIELDS}
+    changes = {
+        k: v
+        for k, v in row.parsed["data"].items()
+        if v not in (None, "", []) and k not in AUTHORITY_FIELDS
+    }
     # The official name changes only by a rename event; another spelling of it in a list
     # ("TV tỉnh…", without diacritics) is kept as a variant name.
     imported_name = changes.pop("name", None)
     changes.pop("country", None)
     codes = row.parsed.get("change_codes") or {}
-    if imported_name and imported_name != library.name and \
-            codes.get("name_change_code", "00") not in IMLS_RENAME_CODES:
-        row.parsed = {**row.parsed, "other_names": sorted(
-            {*row.parsed.get("other_names", []), imported_name})}
+    if (
+        imported_name
+        and imported_name != library.name
+        and codes.get("name_change_code", "00") not in IMLS_RENAME_CODES
+    ):
+        row.parsed = {
+            **row.parsed,
+            "other_names": sorted({*row.parsed.get("other_names", []), imported_name}),
+        }
     if any(_differs(library, key, value) for key, value in changes.items()):
         update_library(actor, library, changes, reason=f"import {row.batch_id}")
     row.library_id = library.pk
@@ -194,23 +233,48 @@ def _events_for(row: ImportRow, actor) -> int:
     kind = IMLS_STRUCTURE_EVENTS.get(codes.get("change_code", "00"))
     if kind in (EventKind.CEASE, EventKind.SUSPEND, EventKind.RESUME, EventKind.ESTABLISH):
         if not (kind == EventKind.RESUME and library.status == "active"):
-            record_event(actor, EventSpec(kind, date, subjects=[library], note=note,
-                                          source=f"import:{row.batch_id}"))
+            record_event(
+                actor,
+                EventSpec(
+                    kind, date, subjects=[library], note=note, source=f"import:{row.batch_id}"
+                ),
+            )
             recorded += 1
     elif kind == EventKind.MERGE:  # this library survives; the absorbed one is not named
-        record_event(actor, EventSpec(kind, date, successors=[library], partial=True,
-                                      note=f"{note}: thư viện bị sáp nhập không được nêu tên / "
-                                           "the absorbed library is not named",
-                                      source=f"import:{row.batch_id}"))
+        record_event(
+            actor,
+            EventSpec(
+                kind,
+                date,
+                successors=[library],
+                partial=True,
+                note=f"{note}: thư viện bị sáp nhập không được nêu tên / "
+                "the absorbed library is not named",
+                source=f"import:{row.batch_id}",
+            ),
+        )
         recorded += 1
     new_name = row.parsed.get("data", {}).get("name", "")
     if codes.get("name_change_code", "00") in IMLS_RENAME_CODES and new_name != library.name:
-        record_event(actor, EventSpec(EventKind.RENAME, date, subjects=[library], note=note,
-                                      new_name=new_name, source=f"import:{row.batch_id}"))
+        record_event(
+            actor,
+            EventSpec(
+                EventKind.RENAME,
+                date,
+                subjects=[library],
+                note=note,
+                new_name=new_name,
+                source=f"import:{row.batch_id}",
+            ),
+        )
         recorded += 1
     if codes.get("address_change_code", "00") in IMLS_MOVE_CODES:
-        record_event(actor, EventSpec(EventKind.MOVE, date, subjects=[library], note=note,
-                                      source=f"import:{row.batch_id}"))
+        record_event(
+            actor,
+            EventSpec(
+                EventKind.MOVE, date, subjects=[library], note=note, source=f"import:{row.batch_id}"
+            ),
+        )
         recorded += 1
     row.parsed = {**row.parsed, "events_done": True}
     return recorded

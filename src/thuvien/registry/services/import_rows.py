@@ -19,30 +19,64 @@ from thuvien.registry.validation import RowValidator
 WRITE_BATCH = 500
 
 
-MATCH_COLUMNS = ("pk", "vn_id", "name", "short_name", "name_en", "country", "province__code",
-                 "commune__code", "region", "street_address", "website", "phone", "email")
+MATCH_COLUMNS = (
+    "pk",
+    "vn_id",
+    "name",
+    "short_name",
+    "name_en",
+    "country",
+    "province__code",
+    "commune__code",
+    "region",
+    "street_address",
+    "website",
+    "phone",
+    "email",
+)
 
 
 def build_matcher() -> Matcher:
     """A matcher over every library, read as plain values (no model instances)."""
     aliases: dict[int, list[tuple[str, str]]] = {}
-    for library_id, scheme, value in LibraryAlias.objects.values_list("library_id", "scheme",
-                                                                      "value"):
+    for library_id, scheme, value in LibraryAlias.objects.values_list(
+        "library_id", "scheme", "value"
+    ):
         aliases.setdefault(library_id, []).append((scheme, value))
     rows = Library.objects.values_list(*MATCH_COLUMNS).iterator(chunk_size=5000)
     return Matcher(
-        LibraryFacts(key=vn_id, name=name,
-                     other_names=tuple(n for n in (short, english) if n), country=country,
-                     province=province or "", commune=commune or region, address=street,
-                     website=website, phone=phone, email=email,
-                     identifiers=tuple(aliases.get(pk, ())))
-        for (pk, vn_id, name, short, english, country, province, commune, region, street,
-             website, phone, email) in rows
+        LibraryFacts(
+            key=vn_id,
+            name=name,
+            other_names=tuple(n for n in (short, english) if n),
+            country=country,
+            province=province or "",
+            commune=commune or region,
+            address=street,
+            website=website,
+            phone=phone,
+            email=email,
+            identifiers=tuple(aliases.get(pk, ())),
+        )
+        for (
+            pk,
+            vn_id,
+            name,
+            short,
+            english,
+            country,
+            province,
+            commune,
+            region,
+            street,
+            website,
+            phone,
+            email,
+        ) in rows
     )
 
 
-def facts_of_row(number: int, rd: RowData, resolver: PlaceResolver,
-                 scheme: str) -> LibraryFacts:
+def facts_of_row(number: int, rd: RowData, resolver: PlaceResolver, scheme: str) -> LibraryFacts:
     data = rd.data
     return LibraryFacts(
         key=f"row:{number}",
@@ -50,7 +84,8 @@ def facts_of_row(number: int, rd: RowData, resolver: PlaceResolver,
         other_names=tuple(rd.other_names),
         country=data.get("country", "VN"),
         province=resolver.code_of(data.get("province")) or rd.place.get("province", ""),
-        commune=resolver.code_of(data.get("commune")) or data.get("region", "")
+        commune=resolver.code_of(data.get("commune"))
+        or data.get("region", "")
         or rd.place.get("commune", ""),
         address=data.get("street_address", ""),
         website=data.get("website", ""),
@@ -70,13 +105,13 @@ def preview(batch: ImportBatch, progress) -> dict[str, Any]:
     progress.set_total(count_rows(batch))
     table = open_table(Path(batch.file.path), batch.file_format, batch.encoding or None)
     scheme = batch.defaults.get("identifier_scheme", "") or f"import:{batch.pk}"
-    known = dict(LibraryAlias.objects.filter(scheme=scheme).values_list("value",
-                                                                        "library__vn_id"))
+    known = dict(LibraryAlias.objects.filter(scheme=scheme).values_list("value", "library__vn_id"))
     matcher, resolver, validator = build_matcher(), PlaceResolver(), RowValidator()
     pending: list[ImportRow] = []
     for number, raw in table.rows:
-        pending.append(_preview_row(number, raw, batch, scheme, known, matcher, resolver,
-                                    validator))
+        pending.append(
+            _preview_row(number, raw, batch, scheme, known, matcher, resolver, validator)
+        )
         if len(pending) >= WRITE_BATCH:
             ImportRow.objects.bulk_create(pending)
             progress.advance(len(pending))
@@ -97,8 +132,7 @@ def _counts(batch: ImportBatch) -> dict[str, int]:
     return {"rows": sum(counts.values()), **{k: counts.get(k, 0) for k in RowOutcome.values}}
 
 
-def _preview_row(number, raw, batch, scheme, known, matcher, resolver,
-                 validator) -> ImportRow:
+def _preview_row(number, raw, batch, scheme, known, matcher, resolver, validator) -> ImportRow:
     rd = interpret(raw, batch.mapping, batch.defaults)
     row = ImportRow(batch=batch, number=number, raw=raw)
     if not rd.errors:
@@ -106,9 +140,14 @@ def _preview_row(number, raw, batch, scheme, known, matcher, resolver,
     if not rd.errors:
         _validate(rd, validator)
     facts = facts_of_row(number, rd, resolver, scheme)
-    row.parsed = {"data": _jsonable(rd.data), "identifier": rd.identifier,
-                  "identifier_scheme": scheme, "other_names": rd.other_names,
-                  "change_codes": rd.change_codes, "unit_choices": rd.place.get("choices", [])}
+    row.parsed = {
+        "data": _jsonable(rd.data),
+        "identifier": rd.identifier,
+        "identifier_scheme": scheme,
+        "other_names": rd.other_names,
+        "change_codes": rd.change_codes,
+        "unit_choices": rd.place.get("choices", []),
+    }
     row.errors = [e.as_dict() for e in rd.errors]
     if rd.errors:
         row.outcome = RowOutcome.ERROR
@@ -136,8 +175,15 @@ def _decide(row: ImportRow, rd: RowData, facts, known, matcher) -> None:
         row.parsed["why"] = "identifier"
         return
     candidates = matcher.match(facts, limit=5)
-    row.candidates = [{"key": c.key, "score": round(c.score, 3), "verdict": c.verdict,
-                       "reasons": [_reason_text(r) for r in c.reasons]} for c in candidates]
+    row.candidates = [
+        {
+            "key": c.key,
+            "score": round(c.score, 3),
+            "verdict": c.verdict,
+            "reasons": [_reason_text(r) for r in c.reasons],
+        }
+        for c in candidates
+    ]
     best = candidates[0] if candidates else None
     if rd.place.get("choices"):
         row.outcome = RowOutcome.REVIEW  # an old commune that was split: a person picks

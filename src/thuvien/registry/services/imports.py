@@ -65,8 +65,12 @@ def upload_import(actor, file_obj, original_name: str) -> ImportBatch:
     batch.mapping = suggest_mapping(table.columns)
     batch.report = {"columns": table.columns, "sample": sample, "notes": table.notes}
     batch.save()
-    record_change(actor, "registry.import.upload", batch,
-                  after={"file": original_name, "format": batch.file_format})
+    record_change(
+        actor,
+        "registry.import.upload",
+        batch,
+        after={"file": original_name, "format": batch.file_format},
+    )
     return batch
 
 
@@ -77,29 +81,48 @@ def _take(rows, count: int):
         yield item
 
 
-def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str],
-                defaults: dict[str, str]) -> ImportBatch:
+def set_mapping(
+    actor, batch: ImportBatch, mapping: dict[str, str], defaults: dict[str, str]
+) -> ImportBatch:
     from thuvien.registry.importing.fields import TARGET_NAMES
 
     require(actor, Action.REGISTRY_IMPORT)
     columns = set(batch.report.get("columns", []))
     unknown = [c for c in mapping if c not in columns]
-    bad_targets = [t for t in [*mapping.values(), *defaults]
-                   if t not in TARGET_NAMES and t not in BATCH_SETTINGS]
+    bad_targets = [
+        t
+        for t in [*mapping.values(), *defaults]
+        if t not in TARGET_NAMES and t not in BATCH_SETTINGS
+    ]
     if unknown or bad_targets:
-        raise LibraryDataError({"mapping": [
-            f"Cột không có trong tệp: {', '.join(unknown)}; trường không hợp lệ: "
-            f"{', '.join(bad_targets)} / unknown columns: {', '.join(unknown)}; "
-            f"unknown fields: {', '.join(bad_targets)}"]})
+        raise LibraryDataError(
+            {
+                "mapping": [
+                    f"Cột không có trong tệp: {', '.join(unknown)}; trường không hợp lệ: "
+                    f"{', '.join(bad_targets)} / unknown columns: {', '.join(unknown)}; "
+                    f"unknown fields: {', '.join(bad_targets)}"
+                ]
+            }
+        )
     targets = list(mapping.values())
     duplicated = sorted({t for t in targets if targets.count(t) > 1})
     if duplicated:
-        raise LibraryDataError({"mapping": [
-            f"Nhiều cột cùng ánh xạ vào: {', '.join(duplicated)} / several columns map to: "
-            f"{', '.join(duplicated)}"]})
+        raise LibraryDataError(
+            {
+                "mapping": [
+                    f"Nhiều cột cùng ánh xạ vào: {', '.join(duplicated)} / several columns map to: "
+                    f"{', '.join(duplicated)}"
+                ]
+            }
+        )
     if "name" not in targets:
-        raise LibraryDataError({"mapping": [
-            "Cần chọn cột chứa tên thư viện / choose the column with the library name"]})
+        raise LibraryDataError(
+            {
+                "mapping": [
+                    "Cần chọn cột chứa tên thư viện / choose the column with the library name"
+                ]
+            }
+        )
     batch.mapping, batch.defaults = mapping, defaults
     batch.save(update_fields=["mapping", "defaults"])
     return batch
@@ -107,18 +130,24 @@ def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str],
 
 def start_preview(actor, batch: ImportBatch):
     require(actor, Action.REGISTRY_IMPORT)
-    return start_job("registry.import_preview",
-                     _("Xem trước nhập %(file)s") % {"file": batch.original_name},
-                     {"batch": batch.pk}, user=actor)
+    return start_job(
+        "registry.import_preview",
+        _("Xem trước nhập %(file)s") % {"file": batch.original_name},
+        {"batch": batch.pk},
+        user=actor,
+    )
 
 
 def start_commit(actor, batch: ImportBatch):
     require(actor, Action.REGISTRY_IMPORT)
     if batch.status not in (ImportStatus.PREVIEWED, ImportStatus.COMMITTING):
         raise _error("Cần xem trước trước khi nhập", "preview the import before committing it")
-    return start_job("registry.import_commit",
-                     _("Nhập %(file)s") % {"file": batch.original_name},
-                     {"batch": batch.pk, "actor": actor.pk}, user=actor)
+    return start_job(
+        "registry.import_commit",
+        _("Nhập %(file)s") % {"file": batch.original_name},
+        {"batch": batch.pk, "actor": actor.pk},
+        user=actor,
+    )
 
 
 @transaction.atomic
@@ -129,8 +158,9 @@ def decide_row(actor, row: ImportRow, decision: str) -> ImportRow:
         decision.startswith("link:") and decision[5:] in {c["key"] for c in row.candidates}
     )
     if not valid:
-        raise LibraryDataError({"decision": [
-            f"Quyết định không hợp lệ: {decision} / invalid decision: {decision}"]})
+        raise LibraryDataError(
+            {"decision": [f"Quyết định không hợp lệ: {decision} / invalid decision: {decision}"]}
+        )
     before = {"outcome": row.outcome}
     if decision == "create":
         row.outcome = RowOutcome.CREATE
@@ -141,8 +171,13 @@ def decide_row(actor, row: ImportRow, decision: str) -> ImportRow:
         row.parsed = {**row.parsed, "target": decision[5:]}
     row.parsed = {**row.parsed, "decided_by": actor.pk}
     row.save(update_fields=["outcome", "parsed"])
-    record_change(actor, "registry.import.decide", row, before=before,
-                  after={"outcome": row.outcome, "decision": decision})
+    record_change(
+        actor,
+        "registry.import.decide",
+        row,
+        before=before,
+        after={"outcome": row.outcome, "decision": decision},
+    )
     return row
 
 

@@ -58,8 +58,12 @@ def _queryset():
 
 def document_for(library) -> dict[str, Any]:
     province, commune = library.province, library.commune
-    current = [library.street_address, commune and commune.name, province and province.name,
-               library.region]
+    current = [
+        library.street_address,
+        commune and commune.name,
+        province and province.name,
+        library.region,
+    ]
     address_parts = [*current, library.old_address]
     return {
         "id": library.vn_id,
@@ -176,7 +180,7 @@ def reconcile() -> dict[str, int]:
 
     def apply(index) -> None:
         for start in range(0, len(missing), BATCH):
-            index.upsert(_documents(missing[start:start + BATCH]))
+            index.upsert(_documents(missing[start : start + BATCH]))
         index.delete(strays)
 
     _write(apply)

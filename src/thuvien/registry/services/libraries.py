@@ -67,8 +67,14 @@ def create_library(actor, data: dict[str, Any], *, reason: str = "") -> Library:
 
 
 @transaction.atomic
-def update_library(actor, library: Library, changes: dict[str, Any], *, reason: str = "",
-                   action: Action = Action.REGISTRY_CHANGE) -> Library:
+def update_library(
+    actor,
+    library: Library,
+    changes: dict[str, Any],
+    *,
+    reason: str = "",
+    action: Action = Action.REGISTRY_CHANGE,
+) -> Library:
     library = Library.objects.select_for_update().get(pk=library.pk)
     before = snapshot(library)
     require(actor, action, Target.for_library(library))
@@ -87,8 +93,9 @@ def update_library(actor, library: Library, changes: dict[str, Any], *, reason: 
     if after == before:
         return library
     _save_with_history(library, actor, reason or "update")
-    record_change(actor, "registry.library.update", library, before=before, after=after,
-                  note=reason)
+    record_change(
+        actor, "registry.library.update", library, before=before, after=after, note=reason
+    )
     schedule_index([library.pk])
     return library
 
@@ -104,10 +111,14 @@ def add_alias(actor, library: Library, scheme: str, value: str) -> LibraryAlias:
         scheme=scheme.strip(), value=value.strip(), defaults={"library": library}
     )
     if alias.library_id != library.pk:
-        raise LibraryDataError({"aliases": [
-            f"Mã {scheme}:{value} đã gắn với {alias.library.vn_id} / "
-            f"{scheme}:{value} already belongs to {alias.library.vn_id}"
-        ]})
+        raise LibraryDataError(
+            {
+                "aliases": [
+                    f"Mã {scheme}:{value} đã gắn với {alias.library.vn_id} / "
+                    f"{scheme}:{value} already belongs to {alias.library.vn_id}"
+                ]
+            }
+        )
     if created:
         record_change(actor, "registry.alias.add", library, after={"alias": str(alias)})
         schedule_index([library.pk])
@@ -115,11 +126,13 @@ def add_alias(actor, library: Library, scheme: str, value: str) -> LibraryAlias:
 
 
 @transaction.atomic
-def add_other_name(actor, library: Library, name: str, kind: str, valid_from=None,
-                   valid_to=None) -> LibraryName:
+def add_other_name(
+    actor, library: Library, name: str, kind: str, valid_from=None, valid_to=None
+) -> LibraryName:
     require(actor, Action.REGISTRY_CHANGE, Target.for_library(library))
-    other = LibraryName.objects.create(library=library, name=name, kind=kind,
-                                       valid_from=valid_from, valid_to=valid_to)
+    other = LibraryName.objects.create(
+        library=library, name=name, kind=kind, valid_from=valid_from, valid_to=valid_to
+    )
     record_change(actor, "registry.name.add", library, after={"name": name, "kind": kind})
     schedule_index([library.pk])
     return other

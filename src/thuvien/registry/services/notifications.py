@@ -27,11 +27,20 @@ from thuvien.registry.services.libraries import create_library, validate
 
 ANSWER_DAYS = 15
 NOTIFIABLE_KINDS = (
-    EventKind.ESTABLISH, EventKind.MERGE, EventKind.CONSOLIDATE, EventKind.SPLIT,
-    EventKind.SEPARATE, EventKind.DISSOLVE, EventKind.CEASE,
+    EventKind.ESTABLISH,
+    EventKind.MERGE,
+    EventKind.CONSOLIDATE,
+    EventKind.SPLIT,
+    EventKind.SEPARATE,
+    EventKind.DISSOLVE,
+    EventKind.CEASE,
 )
-NEW_LIBRARY_KINDS = {EventKind.ESTABLISH, EventKind.CONSOLIDATE, EventKind.SPLIT,
-                     EventKind.SEPARATE}
+NEW_LIBRARY_KINDS = {
+    EventKind.ESTABLISH,
+    EventKind.CONSOLIDATE,
+    EventKind.SPLIT,
+    EventKind.SEPARATE,
+}
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DOCUMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt"}
 
@@ -57,13 +66,17 @@ def _check_request(req: NotificationRequest) -> None:
     if req.kind not in NOTIFIABLE_KINDS:
         raise _error("kind", "Loại thông báo không hợp lệ", "Not a notifiable event")
     if req.kind in NEW_LIBRARY_KINDS and not req.new_libraries:
-        raise _error("new_libraries", "Cần thông tin thư viện mới",
-                     "The new library's details are needed")
+        raise _error(
+            "new_libraries", "Cần thông tin thư viện mới", "The new library's details are needed"
+        )
     if req.kind != EventKind.ESTABLISH and not req.libraries:
         raise _error("libraries", "Cần chọn thư viện liên quan", "Choose the libraries concerned")
     if req.kind == EventKind.MERGE and req.successor not in req.libraries:
-        raise _error("successor", "Cần chọn thư viện nhận sáp nhập trong danh sách",
-                     "Choose the receiving library among those listed")
+        raise _error(
+            "successor",
+            "Cần chọn thư viện nhận sáp nhập trong danh sách",
+            "Choose the receiving library among those listed",
+        )
     for number, data in enumerate(req.new_libraries, start=1):
         try:
             validate(data)
@@ -76,11 +89,17 @@ def _check_request(req: NotificationRequest) -> None:
 def _check_document(upload: UploadedFile) -> None:
     name = (upload.name or "").lower()
     if not any(name.endswith(ext) for ext in DOCUMENT_TYPES):
-        raise _error("documents", f"Tệp {upload.name}: chỉ nhận PDF, ảnh, Word/ODT",
-                     f"File {upload.name}: only PDF, images, Word/ODT are accepted")
+        raise _error(
+            "documents",
+            f"Tệp {upload.name}: chỉ nhận PDF, ảnh, Word/ODT",
+            f"File {upload.name}: only PDF, images, Word/ODT are accepted",
+        )
     if upload.size and upload.size > MAX_DOCUMENT_BYTES:
-        raise _error("documents", f"Tệp {upload.name} lớn hơn 20 MB",
-                     f"File {upload.name} is larger than 20 MB")
+        raise _error(
+            "documents",
+            f"Tệp {upload.name} lớn hơn 20 MB",
+            f"File {upload.name} is larger than 20 MB",
+        )
 
 
 def _due(from_date: datetime.date | None = None) -> datetime.date:
@@ -88,39 +107,56 @@ def _due(from_date: datetime.date | None = None) -> datetime.date:
 
 
 @transaction.atomic
-def submit_notification(actor, req: NotificationRequest,
-                        documents: list[tuple[str, UploadedFile]] = ()) -> Notification:
+def submit_notification(
+    actor, req: NotificationRequest, documents: list[tuple[str, UploadedFile]] = ()
+) -> Notification:
     require(actor, Action.REGISTRY_SUBMIT_NOTIFICATION)
     _check_request(req)
     for _, upload in documents:
         _check_document(upload)
     notification = Notification.objects.create(
-        kind=req.kind, province_id=req.province_id, submitter_name=req.submitter_name,
-        submitter_contact=req.submitter_contact, effective_date=req.effective_date,
-        proposed={"new_libraries": req.new_libraries,
-                  "successor": req.successor.vn_id if req.successor else ""},
-        reason=req.reason, due_date=_due(), submitted_by=actor,
+        kind=req.kind,
+        province_id=req.province_id,
+        submitter_name=req.submitter_name,
+        submitter_contact=req.submitter_contact,
+        effective_date=req.effective_date,
+        proposed={
+            "new_libraries": req.new_libraries,
+            "successor": req.successor.vn_id if req.successor else "",
+        },
+        reason=req.reason,
+        due_date=_due(),
+        submitted_by=actor,
     )
     notification.libraries.set(req.libraries)
     _attach(notification, documents)
-    record_change(actor, "registry.notification.submit", notification,
-                  after={"kind": req.kind, "libraries": [lib.vn_id for lib in req.libraries]})
+    record_change(
+        actor,
+        "registry.notification.submit",
+        notification,
+        after={"kind": req.kind, "libraries": [lib.vn_id for lib in req.libraries]},
+    )
     return notification
 
 
 def _attach(notification: Notification, documents) -> None:
     for title, upload in documents:
-        NotificationDocument.objects.create(notification=notification, title=title or upload.name,
-                                            file=upload)
+        NotificationDocument.objects.create(
+            notification=notification, title=title or upload.name, file=upload
+        )
 
 
 def _open_for_decision(actor, notification: Notification) -> Notification:
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
-    require(actor, Action.REGISTRY_DECIDE_NOTIFICATION,
-            Target.for_province(notification.province_id))
+    require(
+        actor, Action.REGISTRY_DECIDE_NOTIFICATION, Target.for_province(notification.province_id)
+    )
     if notification.status not in OPEN_NOTIFICATION_STATUSES:
-        raise _error("status", f"Thông báo đã được xử lý ({notification.get_status_display()})",
-                     "This notification has already been decided")
+        raise _error(
+            "status",
+            f"Thông báo đã được xử lý ({notification.get_status_display()})",
+            "This notification has already been decided",
+        )
     return notification
 
 
@@ -128,8 +164,9 @@ def _open_for_decision(actor, notification: Notification) -> Notification:
 def request_more_documents(actor, notification: Notification, note: str) -> Notification:
     notification = _open_for_decision(actor, notification)
     if not note.strip():
-        raise _error("decision_note", "Cần nêu tài liệu cần bổ sung",
-                     "Say which documents are missing")
+        raise _error(
+            "decision_note", "Cần nêu tài liệu cần bổ sung", "Say which documents are missing"
+        )
     notification.status = NotificationStatus.MORE_DOCUMENTS
     notification.decision_note = note.strip()
     notification.save(update_fields=["status", "decision_note"])
@@ -138,12 +175,16 @@ def request_more_documents(actor, notification: Notification, note: str) -> Noti
 
 
 @transaction.atomic
-def add_documents(actor, notification: Notification,
-                  documents: list[tuple[str, UploadedFile]]) -> Notification:
+def add_documents(
+    actor, notification: Notification, documents: list[tuple[str, UploadedFile]]
+) -> Notification:
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.submitted_by_id != getattr(actor, "pk", None):
-        require(actor, Action.REGISTRY_DECIDE_NOTIFICATION,
-                Target.for_province(notification.province_id))
+        require(
+            actor,
+            Action.REGISTRY_DECIDE_NOTIFICATION,
+            Target.for_province(notification.province_id),
+        )
     for _, upload in documents:
         _check_document(upload)
     _attach(notification, documents)
@@ -151,8 +192,12 @@ def add_documents(actor, notification: Notification,
         notification.status = NotificationStatus.SUBMITTED
         notification.due_date = _due()  # the 15 days restart with a complete dossier
         notification.save(update_fields=["status", "due_date"])
-    record_change(actor, "registry.notification.documents", notification,
-                  after={"documents": [title for title, _ in documents]})
+    record_change(
+        actor,
+        "registry.notification.documents",
+        notification,
+        after={"documents": [title for title, _ in documents]},
+    )
     return notification
 
 
@@ -168,12 +213,18 @@ def reject_notification(actor, notification: Notification, note: str) -> Notific
 @transaction.atomic
 def accept_notification(actor, notification: Notification, note: str = "") -> Notification:
     notification = _open_for_decision(actor, notification)
-    created = [create_library(actor, data, reason=f"notification {notification.pk}")
-               for data in notification.proposed.get("new_libraries", [])]
+    created = [
+        create_library(actor, data, reason=f"notification {notification.pk}")
+        for data in notification.proposed.get("new_libraries", [])
+    ]
     existing = list(notification.libraries.all())
-    spec = EventSpec(kind=notification.kind, date=notification.effective_date,
-                     source=f"notification:{notification.pk}",
-                     note=notification.reason, document_issuer=str(actor))
+    spec = EventSpec(
+        kind=notification.kind,
+        date=notification.effective_date,
+        source=f"notification:{notification.pk}",
+        note=notification.reason,
+        document_issuer=str(actor),
+    )
     _fill_roles(spec, notification, existing, created)
     notification.event = record_event(actor, spec)
     _close(actor, notification, NotificationStatus.ACCEPTED, note)
@@ -206,5 +257,4 @@ def _close(actor, notification: Notification, status: str, note: str) -> None:
 def overdue(queryset=None):
     """Open notifications past their answer date, for the officer's reminders."""
     queryset = queryset if queryset is not None else Notification.objects.all()
-    return queryset.filter(status__in=OPEN_NOTIFICATION_STATUSES,
-                           due_date__lt=timezone.localdate())
+    return queryset.filter(status__in=OPEN_NOTIFICATION_STATUSES, due_date__lt=timezone.localdate())

@@ -21,8 +21,7 @@ def _msg(vi: str, en: str) -> str:
 
 class PlaceResolver:
     def __init__(self) -> None:
-        self._codes = dict(AdminUnit.objects.filter(scheme=Scheme.V2025)
-                           .values_list("pk", "code"))
+        self._codes = dict(AdminUnit.objects.filter(scheme=Scheme.V2025).values_list("pk", "code"))
         self._find = lru_cache(maxsize=20_000)(self._find_uncached)
         # Exact names are looked up in memory; anything else goes to geo's parser.
         self._by_name: dict[tuple[str, str, str], list[AdminUnit]] = {}
@@ -38,8 +37,11 @@ class PlaceResolver:
     def _find_uncached(self, text: str, scheme: str, level: str, province_pk: int | None):
         if scheme == Scheme.V2025 and "," not in text:
             kind, rest = split_type(text)
-            units = [u for u in self._by_name.get((level, kind, name_key(rest)), [])
-                     if province_pk is None or u.province_id == province_pk]
+            units = [
+                u
+                for u in self._by_name.get((level, kind, name_key(rest)), [])
+                if province_pk is None or u.province_id == province_pk
+            ]
             if len(units) == 1:
                 return tuple(units)
         province = AdminUnit.objects.get(pk=province_pk) if province_pk else None
@@ -59,8 +61,9 @@ class PlaceResolver:
         if commune_text:
             self._commune(rd, commune_text, province)
         elif province is None:
-            rd.errors.append(RowError("province", _msg(
-                "Thiếu tỉnh/thành phố", "the province is missing")))
+            rd.errors.append(
+                RowError("province", _msg("Thiếu tỉnh/thành phố", "the province is missing"))
+            )
 
     def _province(self, rd: RowData, text: str) -> AdminUnit | None:
         found = self._find(text, Scheme.V2025, Level.PROVINCE, None)
@@ -73,9 +76,15 @@ class PlaceResolver:
             if resolution.unit is not None:
                 rd.data["province"] = resolution.unit.pk
                 return resolution.unit
-        rd.errors.append(RowError("province", _msg(
-            f"Không tìm thấy tỉnh/thành phố «{text}» (đơn vị 2025 hoặc trước 2025)",
-            f"no province called {text!r} (2025 or pre-2025 units)")))
+        rd.errors.append(
+            RowError(
+                "province",
+                _msg(
+                    f"Không tìm thấy tỉnh/thành phố «{text}» (đơn vị 2025 hoặc trước 2025)",
+                    f"no province called {text!r} (2025 or pre-2025 units)",
+                ),
+            )
+        )
         return None
 
     def _commune(self, rd: RowData, text: str, province: AdminUnit | None) -> None:
@@ -85,38 +94,58 @@ class PlaceResolver:
             rd.data.setdefault("province", found[0].province_id)
             return
         if len(found) > 1:
-            rd.errors.append(RowError("commune", _msg(
-                f"«{text}» trùng tên ở nhiều tỉnh; cần ghi tỉnh/thành phố",
-                f"{text!r} exists in several provinces; give the province")))
+            rd.errors.append(
+                RowError(
+                    "commune",
+                    _msg(
+                        f"«{text}» trùng tên ở nhiều tỉnh; cần ghi tỉnh/thành phố",
+                        f"{text!r} exists in several provinces; give the province",
+                    ),
+                )
+            )
             return
         self._old_commune(rd, text, province)
 
     def _old_commune(self, rd: RowData, text: str, province: AdminUnit | None) -> None:
-        old = [u for u in self._old_candidates(rd, text)
-               if province is None or self._old_maps_into(u, province)]
+        old = [
+            u
+            for u in self._old_candidates(rd, text)
+            if province is None or self._old_maps_into(u, province)
+        ]
         if len(old) != 1:
-            rd.errors.append(RowError("commune", _msg(
-                f"Không tìm thấy xã/phường «{text}»" if not old else
-                f"«{text}» (trước 2025) trùng tên; cần ghi quận/huyện",
-                f"no commune called {text!r}" if not old else
-                f"{text!r} (pre-2025) is ambiguous; give the district")))
+            rd.errors.append(
+                RowError(
+                    "commune",
+                    _msg(
+                        f"Không tìm thấy xã/phường «{text}»"
+                        if not old
+                        else f"«{text}» (trước 2025) trùng tên; cần ghi quận/huyện",
+                        f"no commune called {text!r}"
+                        if not old
+                        else f"{text!r} (pre-2025) is ambiguous; give the district",
+                    ),
+                )
+            )
             return
         resolution = resolve_old_unit(old[0])
         rd.data["old_commune"] = old[0].pk
-        rd.data.setdefault("old_address", ", ".join(
-            p for p in (text, rd.place.get("old_district", "")) if p))
+        rd.data.setdefault(
+            "old_address", ", ".join(p for p in (text, rd.place.get("old_district", "")) if p)
+        )
         if resolution.unit is not None:
             rd.data["commune"] = resolution.unit.pk
             rd.data.setdefault("province", resolution.unit.province_id)
         else:
-            rd.place["choices"] = [[u.pk, f"{u.name}, {u.province.name}"]
-                                   for u in resolution.candidates]
+            rd.place["choices"] = [
+                [u.pk, f"{u.name}, {u.province.name}"] for u in resolution.candidates
+            ]
             rd.data.setdefault("province", resolution.candidates[0].province_id)
 
     def _old_candidates(self, rd: RowData, text: str) -> list[AdminUnit]:
         """Old communes named ``text``, narrowed by the old district and province if given."""
-        address = ", ".join(p for p in (text, rd.place.get("old_district", ""),
-                                        rd.place.get("province", "")) if p)
+        address = ", ".join(
+            p for p in (text, rd.place.get("old_district", ""), rd.place.get("province", "")) if p
+        )
         return list(self._find(address, Scheme.PRE2025, Level.COMMUNE, None))
 
     @staticmethod

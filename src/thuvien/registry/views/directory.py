@@ -64,8 +64,9 @@ def directory(request):
         "type_labels": labels["library_type"],
         "status_labels": labels["status"],
     }
-    template = "registry/_results.html" if request.headers.get("HX-Request") else \
-        "registry/directory.html"
+    template = (
+        "registry/_results.html" if request.headers.get("HX-Request") else "registry/directory.html"
+    )
     return render(request, template, context)
 
 
@@ -80,10 +81,21 @@ def map_points(request):
     except ValidationError:
         return JsonResponse({"error": "invalid parameters"}, status=400)
     overview = search_directory(filters.model_copy(update={"limit": 1}), highlight=False)
-    points = [[hit.id, hit.document["name"], hit.document["latitude"],
-               hit.document["longitude"], hit.document.get("library_type", "")]
-              for hit in iterate_directory(filters, MAX_MAP_POINTS)
-              if hit.document.get("latitude") is not None
-              and hit.document.get("longitude") is not None]
-    return JsonResponse({"total": overview.total, "points": points,
-                         "province_counts": dict(overview.facets.get("province", []))})
+    points = [
+        [
+            hit.id,
+            hit.document["name"],
+            hit.document["latitude"],
+            hit.document["longitude"],
+            hit.document.get("library_type", ""),
+        ]
+        for hit in iterate_directory(filters, MAX_MAP_POINTS)
+        if hit.document.get("latitude") is not None and hit.document.get("longitude") is not None
+    ]
+    return JsonResponse(
+        {
+            "total": overview.total,
+            "points": points,
+            "province_counts": dict(overview.facets.get("province", [])),
+        }
+    )

@@ -11,8 +11,19 @@ MAX_EXPORT = 200_000
 
 def _ids_for(request) -> list[str] | None:
     filters = parse_filters(request, offset=0, limit=1)
-    if not filters.q and not any(getattr(filters, f) for f in ("library_type", "level", "status",
-                                 "province", "commune", "country", "services", "ownership")):
+    if not filters.q and not any(
+        getattr(filters, f)
+        for f in (
+            "library_type",
+            "level",
+            "status",
+            "province",
+            "commune",
+            "country",
+            "services",
+            "ownership",
+        )
+    ):
         return None
     return [hit.id for hit in iterate_directory(filters, MAX_EXPORT)]
 
@@ -26,15 +37,18 @@ def export(request, fmt: str):
     stamp = timezone.localdate().isoformat()
     name = f"thu-vien-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(libraries),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.csv_lines(libraries), content_type="text/csv; charset=utf-8"
+        )
     elif fmt == "json":
-        response = StreamingHttpResponse(exports.json_chunks(libraries),
-                                         content_type="application/json; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.json_chunks(libraries), content_type="application/json; charset=utf-8"
+        )
     elif fmt == "xlsx":
         response = HttpResponse(
             exports.xlsx_bytes(libraries),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -62,25 +62,35 @@ def import_detail(request, pk: int):
         rows = rows.filter(outcome=outcome)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     keys = {c["key"] for row in page for c in row.candidates} | {
-        row.parsed.get("target", "") for row in page}
+        row.parsed.get("target", "") for row in page
+    }
     names = dict(Library.objects.filter(vn_id__in=keys).values_list("vn_id", "name"))
     context = {
-        "batch": batch, "targets": TARGETS, "default_targets": DEFAULT_TARGETS,
-        "columns": batch.report.get("columns", []), "sample": batch.report.get("sample", []),
-        "summary": service.summary(batch), "page": page, "outcome": outcome,
+        "batch": batch,
+        "targets": TARGETS,
+        "default_targets": DEFAULT_TARGETS,
+        "columns": batch.report.get("columns", []),
+        "sample": batch.report.get("sample", []),
+        "summary": service.summary(batch),
+        "page": page,
+        "outcome": outcome,
         "outcomes": [(v, label) for v, label in RowOutcome.choices if v != RowOutcome.PENDING],
-        "jobs": _jobs_of(batch)[:5], "names": names,
+        "jobs": _jobs_of(batch)[:5],
+        "names": names,
     }
     return render(request, "registry/import_detail.html", context)
 
 
 def _save_mapping(request, batch: ImportBatch):
     columns = batch.report.get("columns", [])
-    mapping = {c: request.POST[f"map-{i}"] for i, c in enumerate(columns)
-               if request.POST.get(f"map-{i}")}
-    defaults = {t: request.POST[f"default-{t}"].strip() for t in
-                (*DEFAULT_TARGETS, "identifier_scheme", "event_date")
-                if request.POST.get(f"default-{t}", "").strip()}
+    mapping = {
+        c: request.POST[f"map-{i}"] for i, c in enumerate(columns) if request.POST.get(f"map-{i}")
+    }
+    defaults = {
+        t: request.POST[f"default-{t}"].strip()
+        for t in (*DEFAULT_TARGETS, "identifier_scheme", "event_date")
+        if request.POST.get(f"default-{t}", "").strip()
+    }
     try:
         service.set_mapping(request.user, batch, mapping, defaults)
     except LibraryDataError as exc:

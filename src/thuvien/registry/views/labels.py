@@ -16,19 +16,37 @@ FACET_TITLES = {
 
 
 COUNTRY_NAMES = {
-    "VN": _("Việt Nam"), "US": _("Hoa Kỳ"), "GB": _("Vương quốc Anh"), "FR": _("Pháp"),
-    "DE": _("Đức"), "JP": _("Nhật Bản"), "KR": _("Hàn Quốc"), "CN": _("Trung Quốc"),
-    "AU": _("Úc"), "CA": _("Canada"), "RU": _("Nga"), "LA": _("Lào"), "KH": _("Campuchia"),
-    "TH": _("Thái Lan"), "SG": _("Singapore"), "IN": _("Ấn Độ"), "IT": _("Ý"),
-    "ES": _("Tây Ban Nha"), "NL": _("Hà Lan"), "CH": _("Thụy Sĩ"),
+    "VN": _("Việt Nam"),
+    "US": _("Hoa Kỳ"),
+    "GB": _("Vương quốc Anh"),
+    "FR": _("Pháp"),
+    "DE": _("Đức"),
+    "JP": _("Nhật Bản"),
+    "KR": _("Hàn Quốc"),
+    "CN": _("Trung Quốc"),
+    "AU": _("Úc"),
+    "CA": _("Canada"),
+    "RU": _("Nga"),
+    "LA": _("Lào"),
+    "KH": _("Campuchia"),
+    "TH": _("Thái Lan"),
+    "SG": _("Singapore"),
+    "IN": _("Ấn Độ"),
+    "IT": _("Ý"),
+    "ES": _("Tây Ban Nha"),
+    "NL": _("Hà Lan"),
+    "CH": _("Thụy Sĩ"),
 }
 
 
 def _province_names() -> dict[str, str]:
     from thuvien.geo.models import AdminUnit, Level, Scheme
 
-    return dict(AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE)
-                .values_list("code", "name"))
+    return dict(
+        AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE).values_list(
+            "code", "name"
+        )
+    )
 
 
 def label_maps() -> dict[str, dict[str, str]]:
@@ -49,11 +67,25 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]], selected: dict[str
     out = []
     for name, values in facets.items():
         chosen = set(selected.get(name, []))
-        items = [{"value": v, "label": labels.get(name, {}).get(v, v) or v, "count": n,
-                  "checked": v in chosen} for v, n in values if v]
+        items = [
+            {
+                "value": v,
+                "label": labels.get(name, {}).get(v, v) or v,
+                "count": n,
+                "checked": v in chosen,
+            }
+            for v, n in values
+            if v
+        ]
         if name == "province":
             items.sort(key=lambda item: str(item["label"]))
         if items:
-            out.append({"name": name, "title": FACET_TITLES.get(name, name), "values": items,
-                        "open": bool(chosen) or name in ("library_type", "province")})
+            out.append(
+                {
+                    "name": name,
+                    "title": FACET_TITLES.get(name, name),
+                    "values": items,
+                    "open": bool(chosen) or name in ("library_type", "province"),
+                }
+            )
     return out

@@ -45,8 +45,9 @@ def library_page(request, vn_id: str):
 
 def library_history(request, vn_id: str):
     library = _get(vn_id)
-    return render(request, "registry/history.html",
-                  {"library": library, "versions": field_history(library)})
+    return render(
+        request, "registry/history.html", {"library": library, "versions": field_history(library)}
+    )
 
 
 def _save_form(request, form: LibraryForm, library: Library | None):

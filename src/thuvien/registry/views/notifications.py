@@ -19,34 +19,50 @@ from thuvien.registry.services import notifications as service
 
 
 class NotificationForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Loại thông báo"),
-                             choices=[(k.value, k.label) for k in service.NOTIFIABLE_KINDS])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Loại thông báo"),
+        choices=[(k.value, k.label) for k in service.NOTIFIABLE_KINDS],
+    )
     province = forms.ModelChoiceField(
         label=gettext_lazy("Tỉnh/thành phố (Sở VHTTDL nhận thông báo)"),
-        queryset=AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE)
-        .order_by("name"))
-    submitter_name = forms.CharField(label=gettext_lazy("Tổ chức, cá nhân thông báo"),
-                                     max_length=255)
-    submitter_contact = forms.CharField(label=gettext_lazy("Liên hệ"), max_length=255,
-                                        required=False)
-    effective_date = forms.DateField(label=gettext_lazy("Ngày dự kiến có hiệu lực"),
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+        queryset=AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE).order_by(
+            "name"
+        ),
+    )
+    submitter_name = forms.CharField(
+        label=gettext_lazy("Tổ chức, cá nhân thông báo"), max_length=255
+    )
+    submitter_contact = forms.CharField(
+        label=gettext_lazy("Liên hệ"), max_length=255, required=False
+    )
+    effective_date = forms.DateField(
+        label=gettext_lazy("Ngày dự kiến có hiệu lực"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     libraries = forms.CharField(
-        label=gettext_lazy("Mã thư viện liên quan (VN-…), cách nhau bởi dấu phẩy"),
-        required=False)
+        label=gettext_lazy("Mã thư viện liên quan (VN-…), cách nhau bởi dấu phẩy"), required=False
+    )
     successor = forms.CharField(label=gettext_lazy("Mã thư viện nhận sáp nhập"), required=False)
-    new_name = forms.CharField(label=gettext_lazy("Tên thư viện mới"), max_length=255,
-                               required=False)
-    new_type = forms.ChoiceField(label=gettext_lazy("Loại thư viện mới"),
-                                 choices=[("", "—"), *LibraryType.choices], required=False)
-    new_address = forms.CharField(label=gettext_lazy("Địa chỉ thư viện mới"), max_length=255,
-                                  required=False)
-    collection_size = forms.IntegerField(label=gettext_lazy("Số bản tài liệu"), min_value=0,
-                                         required=False)
-    floor_area_m2 = forms.DecimalField(label=gettext_lazy("Diện tích (m²)"), min_value=0,
-                                       required=False)
-    reason = forms.CharField(label=gettext_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 3}),
-                             required=False)
+    new_name = forms.CharField(
+        label=gettext_lazy("Tên thư viện mới"), max_length=255, required=False
+    )
+    new_type = forms.ChoiceField(
+        label=gettext_lazy("Loại thư viện mới"),
+        choices=[("", "—"), *LibraryType.choices],
+        required=False,
+    )
+    new_address = forms.CharField(
+        label=gettext_lazy("Địa chỉ thư viện mới"), max_length=255, required=False
+    )
+    collection_size = forms.IntegerField(
+        label=gettext_lazy("Số bản tài liệu"), min_value=0, required=False
+    )
+    floor_area_m2 = forms.DecimalField(
+        label=gettext_lazy("Diện tích (m²)"), min_value=0, required=False
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     document = forms.FileField(label=gettext_lazy("Văn bản kèm theo (PDF, ảnh)"), required=False)
 
     def clean_libraries(self):
@@ -55,28 +71,47 @@ class NotificationForm(forms.Form):
         missing = set(ids) - {lib.vn_id for lib in found}
         if missing:
             raise forms.ValidationError(
-                _("Không có thư viện mã %(ids)s") % {"ids": ", ".join(sorted(missing))})
+                _("Không có thư viện mã %(ids)s") % {"ids": ", ".join(sorted(missing))}
+            )
         return found
 
     def to_request(self) -> service.NotificationRequest:
         data = self.cleaned_data
         new = []
         if data["new_name"]:
-            new.append({k: v for k, v in {
-                "name": data["new_name"], "library_type": data["new_type"],
-                "level": "commune" if data["new_type"] == "public" else "",
-                "ownership": "non_public" if data["new_type"] == "community" else "public",
-                "province": data["province"].pk, "street_address": data["new_address"],
-                "collection_size": data["collection_size"],
-                "floor_area_m2": str(data["floor_area_m2"]) if data["floor_area_m2"] is not None
-                else None}.items() if v not in (None, "")})
-        successor = next((lib for lib in data["libraries"]
-                          if lib.vn_id == data["successor"].strip().upper()), None)
+            new.append(
+                {
+                    k: v
+                    for k, v in {
+                        "name": data["new_name"],
+                        "library_type": data["new_type"],
+                        "level": "commune" if data["new_type"] == "public" else "",
+                        "ownership": "non_public" if data["new_type"] == "community" else "public",
+                        "province": data["province"].pk,
+                        "street_address": data["new_address"],
+                        "collection_size": data["collection_size"],
+                        "floor_area_m2": str(data["floor_area_m2"])
+                        if data["floor_area_m2"] is not None
+                        else None,
+                    }.items()
+                    if v not in (None, "")
+                }
+            )
+        successor = next(
+            (lib for lib in data["libraries"] if lib.vn_id == data["successor"].strip().upper()),
+            None,
+        )
         return service.NotificationRequest(
-            kind=data["kind"], province_id=data["province"].pk,
-            submitter_name=data["submitter_name"], submitter_contact=data["submitter_contact"],
-            effective_date=data["effective_date"], libraries=data["libraries"],
-            new_libraries=new, successor=successor, reason=data["reason"])
+            kind=data["kind"],
+            province_id=data["province"].pk,
+            submitter_name=data["submitter_name"],
+            submitter_contact=data["submitter_contact"],
+            effective_date=data["effective_date"],
+            libraries=data["libraries"],
+            new_libraries=new,
+            successor=successor,
+            reason=data["reason"],
+        )
 
 
 @login_required
@@ -85,19 +120,27 @@ def notification_list(request):
     queryset = Notification.objects.select_related("province")
     if provinces is not None:
         queryset = queryset.filter(province_id__in=provinces) | queryset.filter(
-            submitted_by=request.user)
-    return render(request, "registry/notification_list.html", {
-        "notifications": queryset.order_by("-received_at")[:200],
-        "overdue": {n.pk for n in service.overdue(queryset)},
-    })
+            submitted_by=request.user
+        )
+    return render(
+        request,
+        "registry/notification_list.html",
+        {
+            "notifications": queryset.order_by("-received_at")[:200],
+            "overdue": {n.pk for n in service.overdue(queryset)},
+        },
+    )
 
 
 @login_required
 def notification_submit(request):
     form = NotificationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        documents = [(_("Văn bản kèm theo"), request.FILES["document"])] \
-            if request.FILES.get("document") else []
+        documents = (
+            [(_("Văn bản kèm theo"), request.FILES["document"])]
+            if request.FILES.get("document")
+            else []
+        )
         try:
             notification = service.submit_notification(request.user, form.to_request(), documents)
         except LibraryDataError as exc:
@@ -105,8 +148,11 @@ def notification_submit(request):
                 for error in errors:
                     form.add_error(None, f"{field}: {error}")
         else:
-            messages.success(request, _("Đã gửi thông báo. Hạn trả lời: %(date)s") % {
-                "date": notification.due_date.strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("Đã gửi thông báo. Hạn trả lời: %(date)s")
+                % {"date": notification.due_date.strftime("%d/%m/%Y")},
+            )
             return redirect("registry:notification", notification.pk)
     return render(request, "registry/notification_submit.html", {"form": form})
 
@@ -122,10 +168,15 @@ def notification_detail(request, pk: int):
     if request.method == "POST":
         _act(request, notification)
         return redirect("registry:notification", pk)
-    return render(request, "registry/notification_detail.html", {
-        "notification": notification, "can_decide": can_decide,
-        "is_submitter": notification.submitted_by_id == request.user.pk,
-    })
+    return render(
+        request,
+        "registry/notification_detail.html",
+        {
+            "notification": notification,
+            "can_decide": can_decide,
+            "is_submitter": notification.submitted_by_id == request.user.pk,
+        },
+    )
 
 
 def _act(request, notification: Notification) -> None:
@@ -135,8 +186,10 @@ def _act(request, notification: Notification) -> None:
         "reject": lambda: service.reject_notification(request.user, notification, note),
         "more": lambda: service.request_more_documents(request.user, notification, note),
         "documents": lambda: service.add_documents(
-            request.user, notification,
-            [(request.POST.get("title", ""), f) for f in request.FILES.getlist("document")]),
+            request.user,
+            notification,
+            [(request.POST.get("title", ""), f) for f in request.FILES.getlist("document")],
+        ),
     }
     if action not in actions:
         messages.error(request, _("Thao tác không hợp lệ."))

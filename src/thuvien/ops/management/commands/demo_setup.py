@@ -32,14 +32,18 @@ class Command(BaseCommand):
         self._library_staff()
         self.stdout.write(f"Thư viện mẫu / demo libraries: {counts}")
         call_command("registry_reindex", verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Đăng nhập / sign in: admin / {DEMO_PASSWORD} (quản trị / superuser); "
-            f"bo, tvqg, so-hanoi, so-danang, thuvien-hanoi, bandoc / {DEMO_PASSWORD}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đăng nhập / sign in: admin / {DEMO_PASSWORD} (quản trị / superuser); "
+                f"bo, tvqg, so-hanoi, so-danang, thuvien-hanoi, bandoc / {DEMO_PASSWORD}"
+            )
+        )
 
     def _admin(self) -> User:
         admin, created = User.objects.get_or_create(
-            username="admin", defaults={"full_name": "Quản trị hệ thống", "is_staff": True,
-                                        "is_superuser": True})
+            username="admin",
+            defaults={"full_name": "Quản trị hệ thống", "is_staff": True, "is_superuser": True},
+        )
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
@@ -47,13 +51,17 @@ class Command(BaseCommand):
 
     def _users(self) -> None:
         for username, full_name, role, province_code in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=username,
-                                                       defaults={"full_name": full_name})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"full_name": full_name}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            province = AdminUnit.objects.get(scheme=Scheme.V2025, level=Level.PROVINCE,
-                                             code=province_code) if province_code else None
+            province = (
+                AdminUnit.objects.get(scheme=Scheme.V2025, level=Level.PROVINCE, code=province_code)
+                if province_code
+                else None
+            )
             RoleAssignment.objects.get_or_create(user=user, role=role, province=province)
 
     def _library_staff(self) -> None:
@@ -63,9 +71,11 @@ class Command(BaseCommand):
         if alias is None:
             return
         user, created = User.objects.get_or_create(
-            username="thuvien-hanoi", defaults={"full_name": "Cán bộ Thư viện Hà Nội"})
+            username="thuvien-hanoi", defaults={"full_name": "Cán bộ Thư viện Hà Nội"}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        RoleAssignment.objects.get_or_create(user=user, role=Role.LIBRARY_STAFF,
-                                             library=alias.library)
+        RoleAssignment.objects.get_or_create(
+            user=user, role=Role.LIBRARY_STAFF, library=alias.library
+        )

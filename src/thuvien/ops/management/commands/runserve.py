@@ -15,8 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="không chạy tiến trình công việc nền / do not start the worker")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="không chạy tiến trình công việc nền / do not start the worker",
+        )
 
     def handle(self, *args, host, port, no_worker, **options):
         worker = None

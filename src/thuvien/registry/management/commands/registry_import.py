@@ -26,14 +26,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", required=True,
-                            help="tài khoản thực hiện (Bộ hoặc TVQG) / acting username")
-        parser.add_argument("--map", action="append", metavar="COLUMN=FIELD",
-                            help="ánh xạ cột (mặc định: tự nhận dạng) / column mapping")
-        parser.add_argument("--default", action="append", metavar="FIELD=VALUE",
-                            help="giá trị mặc định, ví dụ country=US / default values")
-        parser.add_argument("--commit", action="store_true",
-                            help="ghi vào cơ sở dữ liệu sau khi xem trước / write after preview")
+        parser.add_argument(
+            "--user", required=True, help="tài khoản thực hiện (Bộ hoặc TVQG) / acting username"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            metavar="COLUMN=FIELD",
+            help="ánh xạ cột (mặc định: tự nhận dạng) / column mapping",
+        )
+        parser.add_argument(
+            "--default",
+            action="append",
+            metavar="FIELD=VALUE",
+            help="giá trị mặc định, ví dụ country=US / default values",
+        )
+        parser.add_argument(
+            "--commit",
+            action="store_true",
+            help="ghi vào cơ sở dữ liệu sau khi xem trước / write after preview",
+        )
 
     def handle(self, *args, file, user, map, default, commit, **options):
         if not file.is_file():
@@ -50,19 +62,29 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Ánh xạ cột / mapping: {mapping}")
         show = options["verbosity"] > 0
-        job = run_job_inline("registry.import_preview", f"Xem trước {file.name}",
-                             {"batch": batch.pk}, user=actor, show_progress=show)
+        job = run_job_inline(
+            "registry.import_preview",
+            f"Xem trước {file.name}",
+            {"batch": batch.pk},
+            user=actor,
+            show_progress=show,
+        )
         self._report(batch, job)
         if commit and job.status == "succeeded":
             batch.refresh_from_db()
-            job = run_job_inline("registry.import_commit", f"Nhập {file.name}",
-                                 {"batch": batch.pk, "actor": actor.pk}, user=actor,
-                                 show_progress=show)
+            job = run_job_inline(
+                "registry.import_commit",
+                f"Nhập {file.name}",
+                {"batch": batch.pk, "actor": actor.pk},
+                user=actor,
+                show_progress=show,
+            )
             self.stdout.write(f"{job.get_status_display()}: {job.report or job.error}")
 
     def _report(self, batch, job):
-        self.stdout.write(f"Đợt nhập / batch {batch.pk}: {job.get_status_display()} "
-                          f"{job.report or job.error}")
+        self.stdout.write(
+            f"Đợt nhập / batch {batch.pk}: {job.get_status_display()} {job.report or job.error}"
+        )
         for row in batch.rows.filter(outcome=RowOutcome.ERROR).order_by("number")[:20]:
             errors = "; ".join(f"{e['column']}: {e['message']}" for e in row.errors)
             self.stdout.write(f"  dòng / row {row.number}: {errors}")
