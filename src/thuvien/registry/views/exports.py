@@ -2,7 +2,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, Streaming
 from django.utils import timezone
 from pydantic import ValidationError
 
-from thuvien.registry.selectors import iterate_directory
+from thuvien.registry.selectors import FILTERS, iterate_directory
 from thuvien.registry.services import exports
 from thuvien.registry.views.directory import parse_filters
 
@@ -10,20 +10,9 @@ MAX_EXPORT = 200_000
 
 
 def _ids_for(request) -> list[str] | None:
+    """Identifiers matching the request's filters; None (everything) when there are none."""
     filters = parse_filters(request, offset=0, limit=1)
-    if not filters.q and not any(
-        getattr(filters, f)
-        for f in (
-            "library_type",
-            "level",
-            "status",
-            "province",
-            "commune",
-            "country",
-            "services",
-            "ownership",
-        )
-    ):
+    if not filters.q and not any(getattr(filters, name) for name in FILTERS):
         return None
     return [hit.id for hit in iterate_directory(filters, MAX_EXPORT)]
 
