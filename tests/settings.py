@@ -10,7 +10,7 @@ _TMP = Path(tempfile.mkdtemp(prefix="thuvien-test-"))
 DATA_DIR = _TMP
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
-STATIC_ROOT.mkdir()
+STATIC_ROOT.mkdir(exist_ok=True)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 THUVIEN_SEARCH = {
     "default": {

@@ -119,6 +119,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PROJECT_DIR / "static"] if (PROJECT_DIR / "static").is_dir() else []
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

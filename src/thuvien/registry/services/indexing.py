@@ -7,8 +7,10 @@ a commit and its index update) and :func:`rebuild` recreates the index from scra
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -99,10 +101,23 @@ def _documents(pks: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
         yield document_for(library)
 
 
+_suspended = threading.local()
+
+
+@contextmanager
+def indexing_suspended():
+    """Schedule nothing inside this block: the caller rebuilds the index afterwards."""
+    _suspended.active = True
+    try:
+        yield
+    finally:
+        _suspended.active = False
+
+
 def schedule_index(pks: Iterable[int]) -> None:
     """Update the index for these libraries once the current transaction commits."""
     ids = sorted(set(pks))
-    if ids:
+    if ids and not getattr(_suspended, "active", False):
         transaction.on_commit(lambda: index_libraries.enqueue(ids))
 
 

@@ -27,8 +27,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._users()
         from thuvien.registry.services.demo import load_demo_libraries
+        from thuvien.registry.services.indexing import indexing_suspended
 
-        counts = load_demo_libraries(admin)
+        with indexing_suspended():  # the index is rebuilt below, in one pass
+            counts = load_demo_libraries(admin)
         self._library_staff()
         self.stdout.write(f"Thư viện mẫu / demo libraries: {counts}")
         call_command("registry_reindex", verbosity=options["verbosity"])

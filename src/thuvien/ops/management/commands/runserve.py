@@ -25,7 +25,17 @@ class Command(BaseCommand):
         worker = None
         if not no_worker:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "thuvien.cli", "db_worker", "--interval", "0.5"],
+                [
+                    sys.executable,
+                    "-m",
+                    "thuvien.cli",
+                    "db_worker",
+                    "--interval",
+                    "0.5",
+                    "--no-startup-delay",
+                    "--verbosity",
+                    "0",
+                ],
                 env={**os.environ, "THUVIEN_DB_CONN_MAX_AGE": "None"},
             )
             self.stdout.write(f"Tiến trình công việc nền / task worker: pid {worker.pid}")
