@@ -160,3 +160,25 @@ def test_permission_and_bad_files(admin, tmp_path):
     for path, message in ((empty, "rỗng"), (binary, "nhị phân")):
         with pytest.raises(LibraryDataError, match=message), open(path, "rb") as handle:
             service.upload_import(admin, handle, path.name)
+
+
+def test_a_row_linked_to_an_earlier_row_updates_the_library_it_created(admin):
+    batch = _import(admin, FIXTURES / "registry/thu-vien-tinh.csv", commit=False)
+    duplicate = batch.rows.get(number=9)
+    service.decide_row(admin, duplicate, "link:row:2")
+    job = run_job_inline(
+        "registry.import_commit",
+        "commit",
+        {"batch": batch.pk, "actor": admin.pk},
+        user=admin,
+        show_progress=False,
+    )
+    assert job.status == "succeeded", job.error
+    rows = _rows(batch)
+    assert rows[9].library_id == rows[2].library_id
+    library = Library.objects.get(pk=rows[2].library_id)
+    assert "Thư viện Khoa học Tổng hợp TP. Hồ Chí Minh" in {
+        n.name for n in library.other_names.all()
+    }
+    with pytest.raises(LibraryDataError):
+        service.decide_row(admin, batch.rows.get(number=3), "link:VN-99999999")

@@ -63,7 +63,25 @@ def _join_phrases(tokens: list[str], vocabulary: Vocabulary) -> list[str]:
     return joined
 
 
+# Names repeat across a registry ("Thư viện Trường THPT Nguyễn Trãi" in many communes):
+# forms are immutable, so each distinct name is analysed once.
+_FORMS: dict[tuple[int, str, str], tuple[Vocabulary, NameForm]] = {}
+_FORMS_LIMIT = 300_000
+
+
 def name_form(text: str, vocabulary: Vocabulary, language: str) -> NameForm:
+    key = (id(vocabulary), text, language)
+    cached = _FORMS.get(key)
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1]
+    form = _name_form(text, vocabulary, language)
+    if len(_FORMS) >= _FORMS_LIMIT:
+        _FORMS.clear()
+    _FORMS[key] = (vocabulary, form)
+    return form
+
+
+def _name_form(text: str, vocabulary: Vocabulary, language: str) -> NameForm:
     tokens = canonical_tokens(text, vocabulary, language)
     classes = _classify(tokens, vocabulary, language)
     core = [token for token, cls in zip(tokens, classes, strict=True) if cls is None]

@@ -81,11 +81,16 @@ def commit(batch: ImportBatch, actor, progress) -> dict[str, Any]:
 def _commit_chunk(batch: ImportBatch, rows: list[ImportRow], actor) -> tuple[int, int, int]:
     creates = [r for r in rows if r.outcome == RowOutcome.CREATE]
     updates = [r for r in rows if r.outcome == RowOutcome.UPDATE]
+    parsed_before = {row.pk: row.parsed for row in rows}
     _create_all(batch, creates, actor)
+    targets = _targets(updates, rows)
     for row in updates:
-        _update_one(row, actor)
+        _update_one(row, actor, targets)
+    _add_aliases_and_names(updates)
     events = sum(_events_for(row, actor) for row in rows if row.library_id)
-    ImportRow.objects.bulk_update(rows, ["library", "parsed"])
+    ImportRow.objects.bulk_update([r for r in rows if r.library_id], ["library"])
+    changed = [r for r in rows if r.parsed is not parsed_before[r.pk]]
+    ImportRow.objects.bulk_update(changed, ["parsed"])
     schedule_index(r.library_id for r in rows if r.library_id)
     return len(creates), len(updates), events
 
@@ -175,16 +180,34 @@ def _add_aliases_and_names(rows: list[ImportRow]) -> None:
     LibraryName.objects.bulk_create([n for n in names if (n.library_id, n.name) not in known])
 
 
-def _target_library(row: ImportRow) -> Library:
-    target = row.parsed["target"]
-    if target.startswith("row:"):  # a duplicate of an earlier row of the same file
-        earlier = ImportRow.objects.get(batch=row.batch_id, number=int(target[4:]))
-        return Library.objects.get(pk=earlier.library_id)
-    return Library.objects.get(vn_id=target)
+def _targets(rows: list[ImportRow], chunk: list[ImportRow]) -> dict[str, Library]:
+    """The libraries that rows update, fetched in one query: by VN- id or earlier row
+    (of an earlier chunk, already saved, or of this chunk, created a moment ago)."""
+    wanted = {row.parsed["target"] for row in rows}
+    in_chunk = {f"row:{r.number}": r.library_id for r in chunk if r.library_id}
+    found = Library.objects.in_bulk(
+        [t for t in wanted if not t.startswith("row:")], field_name="vn_id"
+    )
+    earlier = [int(t[4:]) for t in wanted if t.startswith("row:") and t not in in_chunk]
+    by_row = {int(key[4:]): pk for key, pk in in_chunk.items()}
+    if earlier:  # a duplicate of an earlier row of the same file
+        by_row.update(
+            ImportRow.objects.filter(batch=rows[0].batch_id, number__in=earlier).values_list(
+                "number", "library_id"
+            )
+        )
+    if by_row:
+        libraries = Library.objects.in_bulk(list(by_row.values()))
+        found.update({f"row:{n}": libraries[pk] for n, pk in by_row.items() if pk})
+    return found
 
 
-def _update_one(row: ImportRow, actor) -> None:
-    library = _target_library(row)
+def _update_one(row: ImportRow, actor, targets: dict[str, Library]) -> None:
+    library = targets.get(row.parsed["target"])
+    if library is None:  # linked to a row that was not imported: a person decides again
+        row.outcome = RowOutcome.REVIEW
+        row.save(update_fields=["outcome"])
+        return
     # Imports fill and refresh descriptive data; they never blank a field or change the
     # decisions of the managing authority (type, level, status...).
     changes = {
@@ -209,7 +232,6 @@ def _update_one(row: ImportRow, actor) -> None:
     if any(_differs(library, key, value) for key, value in changes.items()):
         update_library(actor, library, changes, reason=f"import {row.batch_id}")
     row.library_id = library.pk
-    _add_aliases_and_names([row])
 
 
 def _differs(library: Library, key: str, value: Any) -> bool:
