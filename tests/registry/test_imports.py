@@ -182,3 +182,25 @@ def test_a_row_linked_to_an_earlier_row_updates_the_library_it_created(admin):
     }
     with pytest.raises(LibraryDataError):
         service.decide_row(admin, batch.rows.get(number=3), "link:VN-99999999")
+
+
+def test_messy_worldwide_list_of_libweb(admin):
+    batch = _import(
+        admin,
+        FIXTURES / "libweb/libraries-sample.json",
+        mapping={"name": "name", "location": "location", "url": "website"},
+        defaults={"library_type": "university", "identifier_scheme": "libweb"},
+    )
+    rows = list(batch.rows.all())
+    assert len(rows) == 322
+    errors = [r for r in rows if r.outcome == "error"]
+    assert len(errors) <= 5, [(r.number, r.errors) for r in errors]
+    assert all(e["column"] in {"location", "website"} for r in errors for e in r.errors)
+    created = Library.objects.filter(country__in=["US", "GB", "CA"])
+    assert created.count() > 250
+    can_tho = Library.objects.get(name="Can Tho University")
+    assert can_tho.country == "VN" and can_tho.province.name == "Thành phố Cần Thơ"
+    hanoi = Library.objects.get(name="Vietnam Development Information Center")
+    assert hanoi.province.name == "Thành phố Hà Nội"
+    garden = next(r for r in rows if r.raw["location"] == "Garden City NY")
+    assert Library.objects.get(pk=garden.library_id).region == "Garden City NY"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +17,19 @@ from pathlib import Path
 from thuvien.kernel.text import normalize_text
 
 FORMATS = ("csv", "xlsx", "json")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
+# Entities that HTML does not define but scraped pages used (Å written as "&Oring;").
+_EXTRA_ENTITIES = {"Oring": "Å", "oring": "å"}
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        return _EXTRA_ENTITIES.get(name) or html.unescape(match.group(0))
+
+    return _ENTITY.sub(one, text)
+
+
 MAX_COLUMNS = 500
 MAX_CELL_CHARS = 10_000
 
@@ -65,6 +80,8 @@ def _clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    if "&" in text and ";" in text:  # HTML entities left by web scrapes: "&Oring;sterbro"
+        text = _unescape(text)
     if len(text) > MAX_CELL_CHARS:
         raise TableError(
             f"Ô dữ liệu dài quá {MAX_CELL_CHARS} ký tự / a cell is longer than "

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
+
+from thuvien.kernel.text import fold_for_search
 from thuvien.registry.importing.fields import (
     LEVEL_WORDS,
     OWNERSHIP_WORDS,
@@ -136,24 +139,82 @@ def _choice(text: str, words) -> str:
     return code
 
 
+# Vietnamese names and common English names that ISO 3166 (pycountry) does not list.
 COUNTRY_WORDS = {
     "VN": ("viet nam", "vietnam", "vn", "vnm"),
-    "US": ("us", "usa", "united states", "hoa ky", "my"),
-    "GB": ("uk", "gb", "united kingdom", "england", "scotland", "wales", "anh"),
-    "FR": ("fr", "france", "phap"),
-    "DE": ("de", "germany", "duc"),
-    "JP": ("jp", "japan", "nhat ban"),
-    "CA": ("ca", "canada"),
-    "AU": ("au", "australia", "uc"),
+    "US": ("us", "usa", "united states", "hoa ky", "my", "u.s.a."),
+    "GB": (
+        "uk",
+        "gb",
+        "united kingdom",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+        "anh",
+        "great britain",
+    ),
+    "FR": ("phap",),
+    "DE": ("duc",),
+    "JP": ("nhat ban", "nhat"),
+    "KR": ("korea", "han quoc"),
+    "RU": ("russia", "nga"),
+    "NL": ("holland", "ha lan"),
+    "CN": ("trung quoc",),
+    "AU": ("uc",),
+    "LA": ("lao", "laos"),
+    "KH": ("campuchia",),
+    "TH": ("thai lan",),
+    # names in use before ISO 3166 changed them
+    "TR": ("turkey",),
+    "SZ": ("swaziland",),
+    "MK": ("macedonia", "republic of macedonia"),
+    "PS": ("palestine",),
+    "VA": ("vatican city", "vatican"),
+    "MM": ("burma",),
+    "CI": ("ivory coast",),
+    "CZ": ("czech republic",),
+    "CV": ("cape verde",),
+    "BN": ("brunei",),
+    "MO": ("macau", "macao"),
+    "FM": ("micronesia",),
+    "MP": ("saipan",),
+    "CA": ("newfoundland",),
 }
+# Countries whose states or provinces appear alone in addresses ("Mesa, Arizona").
+SUBDIVISION_COUNTRIES = ("US", "CA", "AU")
 
 
-def _country(text: str) -> str:
+def country_code(text: str) -> str | None:
+    """An ISO 3166-1 code for a country written in Vietnamese, English or as a code."""
+    text = text.strip().strip(".")
+    if text.lower().startswith("the "):  # "The Netherlands", "the Philippines"
+        text = text[4:]
+    if not text:
+        return None
     code = read_choice(text, COUNTRY_WORDS)
     if code:
         return code
-    if len(text.strip()) == 2 and text.strip().isalpha():
-        return text.strip().upper()
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        pass
+    subdivision = None
+    for spelling in dict.fromkeys((text, fold_for_search(text))):  # "Québec" is "Quebec"
+        try:
+            subdivision = pycountry.subdivisions.lookup(spelling)
+            break
+        except LookupError:
+            continue
+    if subdivision is None:
+        return None
+    return subdivision.country_code if subdivision.country_code in SUBDIVISION_COUNTRIES else None
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code:
+        return code
     raise ValueError(text)
 
 
@@ -187,5 +248,5 @@ def _country_of_location(location: str) -> str | None:
     if len(words) >= 2 and words[-1] in US_STATES:
         return "US"
     if "," in location:
-        return read_choice(location.rsplit(",", 1)[-1], COUNTRY_WORDS)
-    return None
+        return country_code(location.rsplit(",", 1)[-1])
+    return country_code(location)  # "Kuwait", "Oman"

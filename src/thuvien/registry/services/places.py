@@ -76,6 +76,19 @@ class PlaceResolver:
             if resolution.unit is not None:
                 rd.data["province"] = resolution.unit.pk
                 return resolution.unit
+        if not rd.place.get("province"):  # a free-text location: both readings failed
+            rd.errors.append(
+                RowError(
+                    "location",
+                    _msg(
+                        f"Không nhận ra địa danh «{text}»: không phải tỉnh/thành phố "
+                        "của Việt Nam và không nhận ra quốc gia; hãy ghi quốc gia",
+                        f"unrecognised place {text!r}: neither a Vietnamese province nor a known "
+                        "country; give the country",
+                    ),
+                )
+            )
+            return None
         rd.errors.append(
             RowError(
                 "province",
