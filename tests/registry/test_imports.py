@@ -204,3 +204,51 @@ def test_messy_worldwide_list_of_libweb(admin):
     assert hanoi.province.name == "Thành phố Hà Nội"
     garden = next(r for r in rows if r.raw["location"] == "Garden City NY")
     assert Library.objects.get(pk=garden.library_id).region == "Garden City NY"
+
+
+def test_an_old_commune_that_was_split_waits_for_a_person_to_choose(admin, tmp_path):
+    path = tmp_path / "kim-ma.csv"
+    path.write_text(
+        "Tên thư viện,Loại,Cấp,Tỉnh/thành phố,Quận/huyện,Xã/phường\n"
+        "Thư viện phường Kim Mã,công cộng,xã,Hà Nội,Quận Ba Đình,Phường Kim Mã\n",
+        encoding="utf-8",
+    )
+    batch = _import(admin, path, commit=False)
+    row = batch.rows.get()
+    assert row.outcome == "review"
+    choices = {label.split(",")[0]: pk for pk, label in row.parsed["unit_choices"]}
+    assert set(choices) == {"Phường Ba Đình", "Phường Ngọc Hà", "Phường Giảng Võ"}
+    with pytest.raises(LibraryDataError, match="choose the new commune"):
+        service.decide_row(admin, row, "create")
+    service.decide_row(admin, row, f"commune:{choices['Phường Giảng Võ']}")
+    assert row.outcome == "create"
+    run_job_inline(
+        "registry.import_commit",
+        "commit",
+        {"batch": batch.pk, "actor": admin.pk},
+        user=admin,
+        show_progress=False,
+    )
+    library = Library.objects.get(name="Thư viện phường Kim Mã")
+    assert library.commune.name == "Phường Giảng Võ"
+    assert library.old_commune.name == "Phường Kim Mã"
+
+
+def test_vni_file_and_oversized_file(admin, tmp_path, settings):
+    inverse = {u: legacy for legacy, u in CHARMAPS["vni"].pairs}
+    text = "ten,tinh\nthư viện xã đồng tâm,hà nội\n"
+    path = tmp_path / "vni.csv"
+    path.write_bytes("".join(inverse.get(c, c) for c in text).encode("latin-1"))
+    batch = _import(
+        admin,
+        path,
+        mapping={"ten": "name", "tinh": "province"},
+        defaults={"library_type": "public", "level": "commune"},
+    )
+    assert batch.encoding == "vni"
+    assert Library.objects.filter(name="thư viện xã đồng tâm").exists()
+    settings.THUVIEN_MAX_IMPORT_BYTES = 100
+    big = tmp_path / "big.csv"
+    big.write_text("ten\n" + "Thư viện\n" * 50, encoding="utf-8")
+    with pytest.raises(LibraryDataError, match="larger than"), open(big, "rb") as handle:
+        service.upload_import(admin, handle, big.name)

@@ -151,18 +151,48 @@ def start_commit(actor, batch: ImportBatch):
 
 
 @transaction.atomic
-def decide_row(actor, row: ImportRow, decision: str) -> ImportRow:
-    """A person's decision on a row under review: 'create', 'skip' or 'link:VN-...'."""
-    require(actor, Action.REGISTRY_IMPORT)
-    valid = decision in ("create", "skip") or (
-        decision.startswith("link:") and decision[5:] in {c["key"] for c in row.candidates}
+def _check_decision(row: ImportRow, decision: str) -> None:
+    choices = {str(pk) for pk, _ in row.parsed.get("unit_choices", [])}
+    valid = (
+        decision in ("create", "skip")
+        or (decision.startswith("link:") and decision[5:] in {c["key"] for c in row.candidates})
+        or (decision.startswith("commune:") and decision[8:] in choices)
     )
     if not valid:
         raise LibraryDataError(
             {"decision": [f"Quyết định không hợp lệ: {decision} / invalid decision: {decision}"]}
         )
+    if decision == "create" and choices:
+        raise LibraryDataError(
+            {
+                "decision": [
+                    "Xã/phường cũ đã bị chia: hãy chọn xã/phường mới trước / the old commune was "
+                    "split: choose the new commune first"
+                ]
+            }
+        )
+
+
+def _choose_commune(row: ImportRow, pk: int) -> None:
+    """The person picked the 2025 commune of an old, split one; match again on it."""
+    from thuvien.geo.models import AdminUnit
+
+    unit = AdminUnit.objects.get(pk=pk)
+    data = {**row.parsed["data"], "commune": unit.pk, "province": unit.province_id}
+    row.parsed = {**row.parsed, "data": data, "unit_choices": []}
+    still_matching = any(c["verdict"] in ("same", "possible") for c in row.candidates)
+    row.outcome = RowOutcome.REVIEW if still_matching else RowOutcome.CREATE
+
+
+def decide_row(actor, row: ImportRow, decision: str) -> ImportRow:
+    """A person's decision on a row under review: 'create', 'skip', 'link:VN-...' or
+    'commune:<id>' (the new commune of an old one that was split)."""
+    require(actor, Action.REGISTRY_IMPORT)
+    _check_decision(row, decision)
     before = {"outcome": row.outcome}
-    if decision == "create":
+    if decision.startswith("commune:"):
+        _choose_commune(row, int(decision[8:]))
+    elif decision == "create":
         row.outcome = RowOutcome.CREATE
     elif decision == "skip":
         row.outcome = RowOutcome.SKIP
