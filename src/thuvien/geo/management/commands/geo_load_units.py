@@ -49,5 +49,6 @@ class Command(BaseCommand):
             report = load_units(options["data"])
         except GeoDataError as error:
             raise CommandError(str(error)) from error
-        for line in summary(report):
-            self.stdout.write(line)
+        if options["verbosity"] > 0:
+            for line in summary(report):
+                self.stdout.write(line)
