@@ -4,7 +4,7 @@ Measures, in one run:
 - indexing rate (libraries/s) of the tantivy backend;
 - in-process search (top 20 + 7 facets): p50/p95, tantivy and, as the peer, PostgreSQL
   full-text search on the same libraries and queries;
-- over HTTP in the production configuration (gunicorn, 4 workers): /api/v1/libraries,
+- over HTTP in the production configuration (gunicorn, one worker per core): /api/v1/libraries,
   serially and with 8 concurrent clients.
 
     .venv/bin/python bench/registry_directory.py [--count 50000] [--no-postgres]
@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "registry-directory"
 PYTHON = sys.executable
+WORKERS = os.cpu_count() or 2  # searches are CPU-bound: one worker per core
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/thuvien_bench")
 
 
@@ -188,7 +189,7 @@ def serve_and_measure(env: dict) -> dict:
             str(Path(PYTHON).parent / "gunicorn"),
             "thuvien.config.wsgi",
             "-w",
-            "4",
+            str(WORKERS),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -244,7 +245,7 @@ def main() -> None:
     sqlite_env = {**base_env, "THUVIEN_DATA_DIR": str(DATA / "sqlite")}
     sqlite_env.pop("DATABASE_URL", None)
     results = {"tantivy_sqlite": run_phase(sqlite_env, args.count)}
-    results["tantivy_sqlite"]["http_gunicorn_4"] = serve_and_measure(sqlite_env)
+    results["tantivy_sqlite"][f"http_gunicorn_{WORKERS}_workers"] = serve_and_measure(sqlite_env)
     if not args.no_postgres and postgres_available():
         pg_env = {
             **base_env,
