@@ -105,6 +105,15 @@ def _columns(header: list[object]) -> list[str]:
     return columns
 
 
+def count_table_rows(path: Path, file_format: str) -> int:
+    """An estimate of the data rows, for progress: lines for CSV, cells for the others."""
+    if file_format == "csv":
+        with open(path, "rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        return max(0, lines - 1)
+    return sum(1 for _ in open_table(path, file_format).rows)
+
+
 # ---- CSV ---------------------------------------------------------------------------------
 
 
