@@ -104,3 +104,11 @@ def test_map_points(client, directory):
 def test_home_page_counts(client, directory):
     page = client.get("/").content.decode()
     assert "<strong>5</strong>" in page
+
+
+def test_communes_are_offered_once_a_province_is_chosen(client, directory):
+    page = client.get("/thu-vien/", {"province": "48"}).content.decode()
+    assert 'name="commune" value="20194"' in page and "Phường Hải Châu" in page
+    assert 'name="commune"' not in client.get("/thu-vien/").content.decode()
+    only = client.get("/api/v1/libraries", {"commune": "20194"}).json()
+    assert [h["name"] for h in only["hits"]] == ["Thư viện Khoa học Tổng hợp thành phố Đà Nẵng"]

@@ -59,8 +59,9 @@ def search_directory(
     query = SearchQuery(
         text=filters.q,
         filters={name: getattr(filters, name) for name in FILTERS if getattr(filters, name)},
-        facets=FACETS,
-        facet_limit=40,
+        # Communes are offered once a province is chosen (3,321 would be too many).
+        facets=[*FACETS, "commune"] if filters.province else FACETS,
+        facet_limit=40 if not filters.province else 200,
         sort=sort,
         offset=filters.offset,
         limit=limit or filters.limit,

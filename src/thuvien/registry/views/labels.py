@@ -9,6 +9,7 @@ FACET_TITLES = {
     "level": _("Cấp"),
     "status": _("Tình trạng"),
     "province": _("Tỉnh/thành phố"),
+    "commune": _("Xã/phường/đặc khu"),
     "services": _("Dịch vụ"),
     "country": _("Quốc gia"),
     "ownership": _("Sở hữu"),
@@ -39,6 +40,16 @@ COUNTRY_NAMES = {
 }
 
 
+def _commune_names(codes: list[str]) -> dict[str, str]:
+    from thuvien.geo.models import AdminUnit, Level, Scheme
+
+    return dict(
+        AdminUnit.objects.filter(
+            scheme=Scheme.V2025, level=Level.COMMUNE, code__in=codes
+        ).values_list("code", "name")
+    )
+
+
 def _province_names() -> dict[str, str]:
     from thuvien.geo.models import AdminUnit, Level, Scheme
 
@@ -64,6 +75,8 @@ def label_maps() -> dict[str, dict[str, str]]:
 def labelled_facets(facets: dict[str, list[tuple[str, int]]], selected: dict[str, list[str]]):
     """Facets as [{name, title, values: [{value, label, count, checked}]}] for templates."""
     labels = label_maps()
+    if "commune" in facets:
+        labels["commune"] = _commune_names([v for v, _ in facets["commune"]])
     out = []
     for name, values in facets.items():
         chosen = set(selected.get(name, []))
@@ -77,7 +90,7 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]], selected: dict[str
             for v, n in values
             if v
         ]
-        if name == "province":
+        if name in ("province", "commune"):
             items.sort(key=lambda item: str(item["label"]))
         if items:
             out.append(
