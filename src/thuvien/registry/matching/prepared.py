@@ -1,7 +1,8 @@
 """A record's comparable forms, computed once when it enters the index or arrives."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from thuvien.registry.matching.config import Vocabulary
 from thuvien.registry.matching.facts import LibraryFacts
@@ -29,11 +30,16 @@ class Prepared:
     country: str
     province: str
     commune: str
-    address: AddressForm | None
     phones: frozenset[str]
     site: Site | None
     email: str
     identifiers: frozenset[tuple[str, str]]
+    vocabulary: Vocabulary = field(repr=False, compare=False)
+
+    @cached_property
+    def address(self) -> AddressForm | None:
+        """Analysed only when the record is compared: most indexed records never are."""
+        return address_form(self.facts.address, self.vocabulary)
 
     @property
     def key(self) -> str:
@@ -59,7 +65,6 @@ def prepare(facts: LibraryFacts, vocabulary: Vocabulary) -> Prepared:
         country=facts.country.strip().upper(),
         province=province_key(facts.province),
         commune=place_key(facts.commune, vocabulary, language),
-        address=address_form(facts.address, vocabulary),
         phones=phone_numbers(facts.phone),
         site=site_of(facts.website),
         email=email_address(facts.email),
@@ -68,6 +73,7 @@ def prepare(facts: LibraryFacts, vocabulary: Vocabulary) -> Prepared:
             for scheme, value in facts.identifiers
             if scheme.strip() and value.strip()
         ),
+        vocabulary=vocabulary,
     )
 
 
