@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "thuvien.accounts",
     "thuvien.geo",
     "thuvien.registry",
+    "thuvien.catalog",
     "thuvien.ops",
     "thuvien.portal",
 ]
