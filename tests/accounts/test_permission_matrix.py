@@ -62,6 +62,9 @@ EXPECTED = {
         Role.LIBRARY_STAFF: (Y, Y),
         Role.READER: (Y, Y),
     },
+    Action.CATALOG_INGEST: {
+        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N), Role.LIBRARY_STAFF: (Y, N), Role.READER: (N, N)},
     Action.AUDIT_VIEW: {
         Role.MINISTRY_ADMIN: (Y, Y),
         Role.NATIONAL_LIBRARY: (Y, Y),

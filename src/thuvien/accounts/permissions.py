@@ -22,6 +22,7 @@ class Action(StrEnum):
     REGISTRY_DECIDE_NOTIFICATION = "registry.decide_notification"
     REGISTRY_VIEW_NOTIFICATIONS = "registry.view_notifications"
     REGISTRY_SUBMIT_NOTIFICATION = "registry.submit_notification"
+    CATALOG_INGEST = "catalog.ingest"
     AUDIT_VIEW = "audit.view"
     JOBS_VIEW_ALL = "jobs.view_all"
 
@@ -72,6 +73,12 @@ MATRIX: dict[Action, dict[str, Scope]] = {
         _R.PROVINCE_OFFICER: Scope.ANY,
         _R.LIBRARY_STAFF: Scope.ANY,
         _R.READER: Scope.ANY,
+    },
+    # Libraries contribute their own records; NLV and the ministry run the union catalogue.
+    Action.CATALOG_INGEST: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
     },
     Action.AUDIT_VIEW: {
         _R.MINISTRY_ADMIN: Scope.ANY,

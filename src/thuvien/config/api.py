@@ -34,6 +34,9 @@ def _register_routers() -> None:
     from thuvien.registry.api import router as registry_router
 
     api.add_router("/libraries", registry_router)
+    from thuvien.catalog.api import router as catalog_router
+
+    api.add_router("/catalog", catalog_router)
 
 
 _register_routers()

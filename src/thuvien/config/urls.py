@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("tai-khoan/", include("thuvien.accounts.urls")),
     path("cong-viec/", include("thuvien.ops.urls")),
     path("thu-vien/", include("thuvien.registry.urls")),
+    path("muc-luc/", include("thuvien.catalog.urls")),
     path("", include("thuvien.portal.urls")),
     prefix_default_language=False,
 )

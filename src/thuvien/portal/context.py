@@ -13,4 +13,5 @@ def site(request):
         "can_import": has_any_scope(user, Action.REGISTRY_IMPORT),
         "can_see_notifications": has_any_scope(user, Action.REGISTRY_VIEW_NOTIFICATIONS),
         "can_create_library": has_any_scope(user, Action.REGISTRY_CREATE),
+        "can_ingest": has_any_scope(user, Action.CATALOG_INGEST),
     }

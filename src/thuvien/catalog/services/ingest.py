@@ -1,0 +1,312 @@
+"""Ingesting files of records from a contributing library.
+
+The file is streamed record by record and written in chunks; each chunk commits the records,
+their holdings, the quarantined items and the batch's position together, so a process
+killed mid-ingest resumes after the last chunk it committed, with nothing lost and nothing
+twice. Bad records never stop the batch: they are kept aside with the reason and position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from thuvien.catalog.models import BibRecord, Holding, IngestBatch, QuarantinedRecord
+from thuvien.catalog.models.ingest import BatchStatus, IngestMode
+from thuvien.catalog.models.records import RecordStatus
+from thuvien.catalog.services.indexing import index_pending_task
+
+CHUNK = 1000
+INDEX_EVERY = 20_000  # records between index commits (a commit costs a segment flush)
+
+
+@dataclass
+class Prepared:
+    position: int
+    local_id: str
+    raw: bytes
+    marc: bytes
+    checksum: str
+    title: str
+    year: int | None
+    deleted: bool
+    conversions: list[str]
+    holdings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ChunkResult:
+    counts: Counter
+    conversions: Counter
+
+
+def _local_id(record, raw: bytes) -> str:
+    """001, or a digest of the raw bytes when the record has none (stable across reruns)."""
+    return (record.control_number or "")[:255] or "sha1:" + hashlib.sha1(raw).hexdigest()
+
+
+def _prepare(item, raw_format: str) -> Prepared | str:
+    """A read item made ready to store, or the reason it cannot be."""
+    from thuvien.catalog.marc.extract import extract
+    from thuvien.catalog.marc.unimarc import UnimarcError, is_unimarc, to_marc21
+    from thuvien.catalog.marc.writers import to_iso2709
+
+    record, conversions = item.record, list(item.conversions)
+    if is_unimarc(record):
+        try:
+            record = to_marc21(record)
+        except UnimarcError as exc:
+            return str(exc)
+        conversions.append("unimarc->marc21")
+    extracted = extract(record)
+    return Prepared(
+        position=item.position,
+        local_id=_local_id(record, item.raw),
+        raw=item.raw,
+        marc=to_iso2709(record),
+        checksum=hashlib.sha256(item.raw).hexdigest(),
+        title=(extracted.title or "")[:1000],
+        year=extracted.year,
+        deleted=record.leader[5:6] == "d",
+        conversions=conversions,
+        holdings=[h for h in extracted.holdings],
+    )
+
+
+def _store_chunk(batch: IngestBatch, items: list) -> ChunkResult:
+    counts: Counter = Counter(read=len(items))
+    conversions: Counter = Counter()
+    ready: dict[str, Prepared] = {}
+    quarantined: list[QuarantinedRecord] = []
+    for item in items:
+        prepared = item.error or _prepare(item, batch.file_format)
+        if isinstance(prepared, str):
+            quarantined.append(
+                QuarantinedRecord(
+                    batch=batch,
+                    position=item.position,
+                    offset=item.offset,
+                    raw=item.raw,
+                    reason=prepared,
+                )
+            )
+            continue
+        conversions.update(c.split(":")[0] for c in prepared.conversions)
+        ready[prepared.local_id] = prepared  # the same id twice in a file: the last one wins
+    with transaction.atomic():
+        QuarantinedRecord.objects.bulk_create(quarantined, ignore_conflicts=True)
+        counts["quarantined"] += len(quarantined)
+        counts.update(_upsert(batch, list(ready.values())))
+        IngestBatch.objects.filter(pk=batch.pk).update(position=items[-1].position)
+    return ChunkResult(counts, conversions)
+
+
+def _upsert(batch: IngestBatch, ready: list[Prepared]) -> Counter:
+    counts: Counter = Counter()
+    existing = {
+        r.local_id: r
+        for r in BibRecord.objects.filter(
+            source_id=batch.source_id, local_id__in=[p.local_id for p in ready]
+        ).only("pk", "local_id", "checksum", "status")
+    }
+    new, changed, unchanged = [], [], []
+    for p in ready:
+        current = existing.get(p.local_id)
+        status = RecordStatus.DELETED if p.deleted else RecordStatus.ACTIVE
+        if current is None:
+            if not p.deleted:
+                new.append(_new_record(batch, p))
+        elif current.checksum == p.checksum and current.status == status:
+            unchanged.append(current.pk)
+        else:
+            _refresh(current, batch, p, status)
+            changed.append(current)
+    BibRecord.objects.bulk_create(new, batch_size=CHUNK)
+    BibRecord.objects.bulk_update(
+        changed,
+        [
+            "raw",
+            "marc",
+            "checksum",
+            "title",
+            "year",
+            "conversions",
+            "status",
+            "indexed",
+            "last_batch",
+            "raw_format",
+        ],
+        batch_size=CHUNK,
+    )
+    BibRecord.objects.filter(pk__in=unchanged).update(last_batch=batch)
+    _replace_holdings(batch, [*new, *changed], {p.local_id: p for p in ready})
+    counts["stored"] += len(new)
+    counts["updated"] += sum(1 for r in changed if r.status == RecordStatus.ACTIVE)
+    counts["deleted"] += sum(1 for r in changed if r.status == RecordStatus.DELETED)
+    counts["unchanged"] += len(unchanged)
+    return counts
+
+
+def _new_record(batch: IngestBatch, p: Prepared) -> BibRecord:
+    return BibRecord(
+        source_id=batch.source_id,
+        local_id=p.local_id,
+        raw=p.raw,
+        raw_format=batch.file_format,
+        marc=p.marc,
+        checksum=p.checksum,
+        conversions=p.conversions,
+        title=p.title,
+        year=p.year,
+        indexed=False,
+        last_batch=batch,
+    )
+
+
+def _refresh(record: BibRecord, batch: IngestBatch, p: Prepared, status: str) -> None:
+    record.raw, record.marc, record.checksum = p.raw, p.marc, p.checksum
+    record.title, record.year, record.conversions = p.title, p.year, p.conversions
+    record.status, record.indexed, record.last_batch = status, False, batch
+    record.raw_format = batch.file_format
+
+
+def _replace_holdings(
+    batch: IngestBatch, records: list[BibRecord], prepared: dict[str, Prepared]
+) -> None:
+    """The contributing library's holdings of these records, as the file now states them."""
+    library_id = batch.source.library_id
+    Holding.objects.filter(
+        record__in=[r.pk for r in records if r.pk], library_id=library_id
+    ).delete()
+    rows = []
+    for record in records:
+        if record.status != RecordStatus.ACTIVE:
+            continue
+        grouped: dict[tuple[str, str], list[dict]] = {}
+        for h in prepared[record.local_id].holdings:
+            grouped.setdefault((h.get("location", ""), h.get("call_number", "")), []).append(h)
+        if not grouped:  # a library contributing a record holds it, count unknown
+            rows.append(Holding(record=record, library_id=library_id))
+        for (location, call_number), items in grouped.items():
+            available = [h.get("available") for h in items]
+            rows.append(
+                Holding(
+                    record=record,
+                    library_id=library_id,
+                    location=location[:255],
+                    call_number=call_number[:255],
+                    items=sum(h.get("items") or 1 for h in items),
+                    available=None if None in available else sum(available),
+                )
+            )
+    Holding.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _finish_replace(batch: IngestBatch) -> int:
+    """In replace mode, records of the source that the file no longer has are deleted."""
+    gone = BibRecord.objects.filter(source_id=batch.source_id, status=RecordStatus.ACTIVE).exclude(
+        last_batch=batch
+    )
+    return gone.update(status=RecordStatus.DELETED, indexed=False)
+
+
+def estimate_records(path: Path, file_format: str) -> int | None:
+    """How many records the file holds, for progress (a scan of bytes, no parsing)."""
+    import re
+
+    if file_format not in ("iso2709", "marcxml", "oai_dc"):
+        return None
+    pattern = re.compile(rb"\x1d" if file_format == "iso2709" else rb"<(?:\w+:)?record[\s>]")
+    total, tail = 0, b""
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            data = tail + block
+            total += len(pattern.findall(data))
+            tail = data[-16:] if file_format != "iso2709" else b""
+            total -= len(pattern.findall(tail)) if tail else 0
+    return total
+
+
+def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict[str, Any]:
+    """Read the batch's file from where the last run stopped; store, quarantine, index."""
+    from thuvien.catalog.marc.readers import read_records
+    from thuvien.catalog.services.indexing import index_pending
+
+    IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    if progress:
+        progress.set_total(estimate_records(Path(batch.file.path), batch.file_format))
+        progress.set_done(batch.position)
+    counts = Counter(batch.counts.get("records", {}))
+    conversions = Counter(batch.counts.get("conversions", {}))
+    since_index, chunk = 0, []
+    for item in read_records(Path(batch.file.path), batch.file_format or None):
+        if item.position <= batch.position:
+            continue  # stored by an earlier run that was interrupted
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            since_index = _flush(batch, chunk, counts, conversions, progress, since_index, index)
+            chunk = []
+    if chunk:
+        _flush(batch, chunk, counts, conversions, progress, since_index, index)
+    if batch.mode == IngestMode.REPLACE:
+        counts["deleted"] += _finish_replace(batch)
+    if index:
+        index_pending(batch.source_id)
+    return _close(batch, counts, conversions)
+
+
+def _flush(batch, chunk, counts, conversions, progress, since_index, index) -> int:
+    from thuvien.catalog.services.indexing import index_pending
+
+    result = _store_chunk(batch, chunk)
+    batch.position = chunk[-1].position
+    counts.update(result.counts)
+    conversions.update(result.conversions)
+    IngestBatch.objects.filter(pk=batch.pk).update(
+        counts={"records": dict(counts), "conversions": dict(conversions)}
+    )
+    if progress:
+        progress.advance(len(chunk))
+    since_index += len(chunk)
+    if index and since_index >= INDEX_EVERY:
+        index_pending(batch.source_id)
+        since_index = 0
+    return since_index
+
+
+def _close(batch: IngestBatch, counts: Counter, conversions: Counter) -> dict[str, Any]:
+    report = {"records": dict(counts), "conversions": dict(conversions)}
+    IngestBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE, counts=report, finished_at=timezone.now()
+    )
+    return report
+
+
+def store_single(batch: IngestBatch, data: bytes) -> BibRecord:
+    """Store one record given as bytes in any readable format (a quarantined record, or its
+    correction), in the batch's source; raise IngestError with the reason if it is unreadable."""
+    import io
+
+    from thuvien.catalog.marc.readers import read_records
+    from thuvien.catalog.services.batches import IngestError
+
+    items = list(read_records(io.BytesIO(data)))
+    if not items:
+        raise IngestError("Không có biểu ghi nào / no record found")
+    item = items[0]
+    if item.error:
+        raise IngestError(item.error)
+    prepared = _prepare(item, batch.file_format)
+    if isinstance(prepared, str):
+        raise IngestError(prepared)
+    with transaction.atomic():
+        _upsert(batch, [prepared])
+    record = BibRecord.objects.get(source_id=batch.source_id, local_id=prepared.local_id)
+    transaction.on_commit(lambda: index_pending_task.enqueue(batch.source_id))
+    return record

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from thuvien.catalog.views import ingest, search
+
+app_name = "catalog"
+urlpatterns = [
+    path("", search.search_page, name="search"),
+    path("ban-ghi/<int:pk>/", search.record_page, name="record"),
+    path("ban-ghi/<int:pk>.<str:fmt>", search.record_export, name="export"),
+    path("nap/", ingest.ingest_list, name="ingest"),
+    path("nap/<int:pk>/", ingest.batch_detail, name="batch"),
+    path("nap/<int:pk>/cach-ly/<int:position>/", ingest.quarantine_detail, name="quarantine"),
+]

@@ -1,0 +1,119 @@
+"""The catalogue search page and record pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from pydantic import ValidationError
+
+from thuvien.catalog.models import BibRecord
+from thuvien.catalog.models.records import RecordStatus
+from thuvien.catalog.selectors import FILTERS, CatalogFilters, search_catalog
+from thuvien.catalog.views.labels import labelled_facets
+from thuvien.kernel.search import SearchError
+
+PAGE_SIZE = 20
+
+
+def _filters(request) -> CatalogFilters:
+    data = {name: request.GET.getlist(name) for name in FILTERS if request.GET.getlist(name)}
+    for key in ("q", "sort", "year_from", "year_to"):
+        if request.GET.get(key):
+            data[key] = request.GET[key]
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 5000 else 1
+    return CatalogFilters(**data, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+
+
+def search_page(request):
+    try:
+        filters = _filters(request)
+    except ValidationError:
+        return HttpResponseBadRequest("Tham số tìm kiếm không hợp lệ / invalid search parameters")
+    result, error = None, ""
+    try:
+        result = search_catalog(filters)
+    except SearchError as exc:
+        error = str(exc)
+    page = filters.offset // PAGE_SIZE + 1
+    pages = (result.total - 1) // PAGE_SIZE + 1 if result and result.total else 0
+    base = urlencode([(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"])
+    selected = {name: getattr(filters, name) for name in FILTERS}
+    context = {
+        "filters": filters,
+        "result": result,
+        "error": error,
+        "page": page,
+        "pages": pages,
+        "page_range": list(range(max(1, page - 3), min(pages, page + 3) + 1)),
+        "base_query": base,
+        "facets": labelled_facets(result.facets, selected) if result else [],
+    }
+    template = (
+        "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
+    )
+    return render(request, template, context)
+
+
+def _record(pk: int) -> BibRecord:
+    return get_object_or_404(BibRecord.objects.select_related("source__library"), pk=pk)
+
+
+def record_page(request, pk: int):
+    from thuvien.catalog.marc.citation import apa_citation, tcvn_description
+    from thuvien.catalog.marc.extract import extract
+    from thuvien.catalog.services.indexing import parse_stored
+
+    record = _record(pk)
+    marc = parse_stored(record.marc)
+    extracted = extract(marc)
+    holdings = record.holdings.select_related("library__province").order_by(
+        "library__name", "location"
+    )
+    rows = [
+        (
+            f.tag,
+            getattr(f, "indicators", ""),
+            getattr(f, "subfields", None),
+            getattr(f, "value", ""),
+        )
+        for f in marc.fields
+    ]
+    return render(
+        request,
+        "catalog/record.html",
+        {
+            "record": record,
+            "marc": marc,
+            "marc_rows": rows,
+            "x": extracted,
+            "holdings": holdings,
+            "deleted": record.status == RecordStatus.DELETED,
+            "apa": apa_citation(marc),
+            "tcvn": tcvn_description(marc),
+        },
+    )
+
+
+EXPORTS = {
+    "mrc": ("application/marc", "to_iso2709"),
+    "xml": ("application/marcxml+xml; charset=utf-8", "to_marcxml"),
+    "dc": ("application/xml; charset=utf-8", "to_oai_dc"),
+    "json": ("application/json; charset=utf-8", "to_marc_json"),
+}
+
+
+def record_export(request, pk: int, fmt: str):
+    from thuvien.catalog.marc import writers
+    from thuvien.catalog.services.indexing import parse_stored
+
+    if fmt not in EXPORTS:
+        raise Http404
+    content_type, writer = EXPORTS[fmt]
+    body = getattr(writers, writer)(parse_stored(_record(pk).marc))
+    response = HttpResponse(body, content_type=content_type)
+    suffix = "dc.xml" if fmt == "dc" else fmt
+    response["Content-Disposition"] = f'attachment; filename="ban-ghi-{pk}.{suffix}"'
+    return response
