@@ -54,8 +54,9 @@ fmt: install ## format and fix
 messages: install ## refresh the translation catalogues
 	cd src/thuvien && ../../$(THUVIEN) makemessages -l en --ignore '*/migrations/*'
 
-system-deps: ## Debian packages for optional features (needs root)
-	apt-get install -y --no-install-recommends libxml2-utils gettext
+system-deps: ## Debian tools the tests use as third-party checkers: xmllint, yaz (needs root)
+	@command -v xmllint >/dev/null && command -v yaz-marcdump >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q --no-install-recommends libxml2-utils yaz)
 
 browser-deps: ## Debian's Chromium for the browser tests
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends chromium)

@@ -63,8 +63,12 @@ EXPECTED = {
         Role.READER: (Y, Y),
     },
     Action.CATALOG_INGEST: {
-        Role.MINISTRY_ADMIN: (Y, Y), Role.NATIONAL_LIBRARY: (Y, Y),
-        Role.PROVINCE_OFFICER: (N, N), Role.LIBRARY_STAFF: (Y, N), Role.READER: (N, N)},
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (Y, N),
+        Role.READER: (N, N),
+    },
     Action.AUDIT_VIEW: {
         Role.MINISTRY_ADMIN: (Y, Y),
         Role.NATIONAL_LIBRARY: (Y, Y),

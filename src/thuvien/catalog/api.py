@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -149,5 +147,5 @@ def record(request, record_id: int):
             }
             for h in bib.holdings.select_related("library")
         ],
-        "marc": json.loads(to_marc_json(marc)),
+        "marc": to_marc_json(marc),
     }

@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 from thuvien.catalog.marc.marc8 import decode_marc8_field, marc8_violations
+from thuvien.kernel.text import nfc as _nfc  # the project's NFC rules, one definition
 from thuvien.kernel.text.legacy import (
     LEGACY_ENCODINGS,
     REPAIR_MIN_CONFIDENCE,
@@ -29,7 +30,6 @@ from thuvien.kernel.text.legacy import (
     detect_encoding,
     to_unicode,
 )
-from thuvien.kernel.text.normalize import _nfc  # the project's NFC rules, one definition
 
 __all__ = [
     "MARC8",

@@ -44,7 +44,7 @@ class BibRecord(models.Model):
     )
     raw = models.BinaryField(_("dữ liệu gốc"))
     raw_format = models.CharField(_("định dạng gốc"), max_length=16)
-    marc = models.BinaryField(_("MARC 21 UTF-8 đã chuẩn hóa"))
+    marc = models.BinaryField(_("biểu ghi MARC 21 đã chuẩn hóa (JSON gọn)"))
     checksum = models.CharField(max_length=64)
     conversions = models.JSONField(_("chuyển đổi"), default=list, blank=True)
     title = models.CharField(_("nhan đề"), max_length=1000, blank=True)

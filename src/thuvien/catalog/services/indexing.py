@@ -73,15 +73,17 @@ def document(record_id: int, extracted, libraries: set[str], provinces: set[str]
         "title": extracted.title,
         "author": list(extracted.authors),
         "subject": list(extracted.subjects),
-        "publisher": [p for p in [extracted.publisher] if p],
-        "place": [p for p in [extracted.place] if p],
+        "publisher": list(extracted.publishers),
+        "place": list(extracted.places),
         "series": list(extracted.series),
         "notes": [n for n in [*extracted.notes, extracted.summary or ""] if n],
         "isbn": sorted(extracted.isbns),
         "issn": sorted(extracted.issns),
-        "classification": list(extracted.classifications),
+        "classification": [*extracted.ddc, *extracted.udc, *extracted.lcc],
         "format": extracted.format or "unknown",
-        "language": [extracted.language] if extracted.language else [],
+        "language": list(
+            extracted.languages or ([extracted.language] if extracted.language else [])
+        ),
         "decade": f"{year // 10 * 10}" if year else "",
         "subject_facet": sorted({s.split(" -- ")[0] for s in extracted.subjects})[:20],
         "library": sorted(libraries),
@@ -120,15 +122,10 @@ def _documents_for(records: Iterable) -> Iterator[dict[str, Any]]:
 
 
 def parse_stored(marc: bytes | memoryview):
-    """The normalised record stored with a BibRecord (UTF-8 ISO 2709, written by us)."""
-    import io
+    """The normalised record stored with a BibRecord (catalog.marc.storage)."""
+    from thuvien.catalog.marc import storage
 
-    from thuvien.catalog.marc.readers import read_iso2709
-
-    item = next(read_iso2709(io.BytesIO(bytes(marc))))
-    if item.record is None:
-        raise ValueError(f"stored record unreadable: {item.error}")
-    return item.record
+    return storage.load(marc)
 
 
 def index_pending(source_id: int | None = None, progress=None) -> dict[str, int]:

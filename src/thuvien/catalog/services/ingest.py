@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +41,18 @@ class Prepared:
     holdings: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _holding(h) -> dict[str, Any]:
+    """A holding read from 852/952: the branch joins the location (the library is the
+    contributing one; its branches are places within it)."""
+    location = " – ".join(p for p in (h.library, h.location) if p)
+    return {
+        "location": location,
+        "call_number": h.call_number or "",
+        "items": h.items,
+        "available": h.available,
+    }
+
+
 @dataclass
 class ChunkResult:
     counts: Counter
@@ -53,9 +66,9 @@ def _local_id(record, raw: bytes) -> str:
 
 def _prepare(item, raw_format: str) -> Prepared | str:
     """A read item made ready to store, or the reason it cannot be."""
+    from thuvien.catalog.marc import storage
     from thuvien.catalog.marc.extract import extract
     from thuvien.catalog.marc.unimarc import UnimarcError, is_unimarc, to_marc21
-    from thuvien.catalog.marc.writers import to_iso2709
 
     record, conversions = item.record, list(item.conversions)
     if is_unimarc(record):
@@ -69,13 +82,13 @@ def _prepare(item, raw_format: str) -> Prepared | str:
         position=item.position,
         local_id=_local_id(record, item.raw),
         raw=item.raw,
-        marc=to_iso2709(record),
+        marc=storage.dump(record),
         checksum=hashlib.sha256(item.raw).hexdigest(),
         title=(extracted.title or "")[:1000],
         year=extracted.year,
         deleted=record.leader[5:6] == "d",
         conversions=conversions,
-        holdings=[h for h in extracted.holdings],
+        holdings=[_holding(h) for h in extracted.holdings],
     )
 
 
@@ -98,7 +111,9 @@ def _store_chunk(batch: IngestBatch, items: list) -> ChunkResult:
             )
             continue
         conversions.update(c.split(":")[0] for c in prepared.conversions)
-        ready[prepared.local_id] = prepared  # the same id twice in a file: the last one wins
+        if prepared.local_id in ready:  # the same id twice in a file: the last one wins
+            counts["repeated_in_file"] += 1
+        ready[prepared.local_id] = prepared
     with transaction.atomic():
         QuarantinedRecord.objects.bulk_create(quarantined, ignore_conflicts=True)
         counts["quarantined"] += len(quarantined)
@@ -249,7 +264,7 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
         if item.position <= batch.position:
             continue  # stored by an earlier run that was interrupted
         chunk.append(item)
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= settings.THUVIEN_INGEST_CHUNK:
             since_index = _flush(batch, chunk, counts, conversions, progress, since_index, index)
             chunk = []
     if chunk:

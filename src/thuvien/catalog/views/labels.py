@@ -43,9 +43,12 @@ def _province_names(codes) -> dict[str, str]:
 
 
 def _format_labels() -> dict[str, str]:
-    from thuvien.catalog.marc.extract import FORMAT_LABELS
+    from django.utils.translation import get_language
 
-    return {code: labels[0] for code, labels in FORMAT_LABELS.items()}
+    from thuvien.catalog.marc.display import FORMAT_LABELS
+
+    english = (get_language() or "vi").startswith("en")
+    return {code: labels[1 if english else 0] for code, labels in FORMAT_LABELS.items()}
 
 
 def labelled_facets(facets, selected):

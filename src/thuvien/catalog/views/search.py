@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -62,7 +63,7 @@ def _record(pk: int) -> BibRecord:
 
 
 def record_page(request, pk: int):
-    from thuvien.catalog.marc.citation import apa_citation, tcvn_description
+    from thuvien.catalog.marc.citation import apa, tcvn4743
     from thuvien.catalog.marc.extract import extract
     from thuvien.catalog.services.indexing import parse_stored
 
@@ -91,8 +92,8 @@ def record_page(request, pk: int):
             "x": extracted,
             "holdings": holdings,
             "deleted": record.status == RecordStatus.DELETED,
-            "apa": apa_citation(marc),
-            "tcvn": tcvn_description(marc),
+            "apa": apa(marc, extracted),
+            "tcvn": tcvn4743(marc, extracted),
         },
     )
 
@@ -112,7 +113,12 @@ def record_export(request, pk: int, fmt: str):
     if fmt not in EXPORTS:
         raise Http404
     content_type, writer = EXPORTS[fmt]
-    body = getattr(writers, writer)(parse_stored(_record(pk).marc))
+    try:
+        body = getattr(writers, writer)(parse_stored(_record(pk).marc))
+    except writers.WriteError as exc:  # e.g. a field too long for ISO 2709
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    if isinstance(body, dict):
+        body = json.dumps(body, ensure_ascii=False)
     response = HttpResponse(body, content_type=content_type)
     suffix = "dc.xml" if fmt == "dc" else fmt
     response["Content-Disposition"] = f'attachment; filename="ban-ghi-{pk}.{suffix}"'

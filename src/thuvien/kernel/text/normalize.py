@@ -53,8 +53,8 @@ def _build_fold_table() -> dict[int, str | None]:
 _FOLD = _build_fold_table()
 
 
-def _nfc(text: str) -> str:
-    """NFC, with tone marks that precede a vowel mark put after it first."""
+def nfc(text: str) -> str:
+    """NFC, with tone marks that precede a vowel mark put after it first (whitespace kept)."""
     composed = unicodedata.normalize("NFC", text)
     if not any(mark in composed for mark in _VOWEL_MARKS):
         return composed
@@ -68,7 +68,7 @@ def normalize_text(text: str) -> str:
     Vietnamese marks stored in the wrong order ("é" + circumflex for "ế", as in some
     MARC-8 conversions) are put right so they compose.
     """
-    return " ".join(_nfc(text).split())
+    return " ".join(nfc(text).split())
 
 
 def search_key(text: str) -> str:
@@ -77,7 +77,7 @@ def search_key(text: str) -> str:
     The tone mark is moved to one canonical vowel (the "new" style: hoà, khoẻ, thuỷ),
     so the two spellings in everyday use, "hoà"/"hòa", "thuý"/"thúy", give one key.
     """
-    lowered = _nfc(_nfc(text).lower())
+    lowered = nfc(nfc(text).lower())
     if lowered.isascii():
         return " ".join(lowered.split())
     return " ".join(map(_canonical_token, lowered.split()))

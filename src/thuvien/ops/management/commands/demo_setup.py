@@ -34,6 +34,10 @@ class Command(BaseCommand):
         self._library_staff()
         self.stdout.write(f"Thư viện mẫu / demo libraries: {counts}")
         call_command("registry_reindex", verbosity=options["verbosity"])
+        from thuvien.catalog.services.demo import load_demo_catalog
+
+        for name, report in load_demo_catalog().items():
+            self.stdout.write(f"Mục lục mẫu / demo catalogue {name}: {report['records']}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đăng nhập / sign in: admin / {DEMO_PASSWORD} (quản trị / superuser); "
