@@ -39,6 +39,7 @@ class Prepared:
     deleted: bool
     conversions: list[str]
     holdings: list[dict[str, Any]] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)  # for the index, without its id
 
 
 def _holding(h) -> dict[str, Any]:
@@ -57,6 +58,8 @@ def _holding(h) -> dict[str, Any]:
 class ChunkResult:
     counts: Counter
     conversions: Counter
+    to_index: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    to_remove: list[int] = field(default_factory=list)
 
 
 def _local_id(record, raw: bytes) -> str:
@@ -64,7 +67,9 @@ def _local_id(record, raw: bytes) -> str:
     return (record.control_number or "")[:255] or "sha1:" + hashlib.sha1(raw).hexdigest()
 
 
-def _prepare(item, raw_format: str) -> Prepared | str:
+def _prepare(
+    item, raw_format: str, holders: tuple[set[str], set[str]] = (set(), set())
+) -> Prepared | str:
     """A read item made ready to store, or the reason it cannot be."""
     from thuvien.catalog.marc import storage
     from thuvien.catalog.marc.extract import extract
@@ -78,7 +83,10 @@ def _prepare(item, raw_format: str) -> Prepared | str:
             return str(exc)
         conversions.append("unimarc->marc21")
     extracted = extract(record)
+    from thuvien.catalog.services.indexing import document
+
     return Prepared(
+        document=document(0, extracted, *holders),
         position=item.position,
         local_id=_local_id(record, item.raw),
         raw=item.raw,
@@ -92,13 +100,21 @@ def _prepare(item, raw_format: str) -> Prepared | str:
     )
 
 
-def _store_chunk(batch: IngestBatch, items: list) -> ChunkResult:
+def _holders(batch: IngestBatch) -> tuple[set[str], set[str]]:
+    """The index facets every record of the batch gets: its library and province."""
+    library = batch.source.library
+    return {library.vn_id}, ({library.province.code} if library.province_id else set())
+
+
+def _store_chunk(
+    batch: IngestBatch, items: list, holders: tuple[set[str], set[str]] = (set(), set())
+) -> ChunkResult:
     counts: Counter = Counter(read=len(items))
     conversions: Counter = Counter()
     ready: dict[str, Prepared] = {}
     quarantined: list[QuarantinedRecord] = []
     for item in items:
-        prepared = item.error or _prepare(item, batch.file_format)
+        prepared = item.error or _prepare(item, batch.file_format, holders)
         if isinstance(prepared, str):
             quarantined.append(
                 QuarantinedRecord(
@@ -117,12 +133,17 @@ def _store_chunk(batch: IngestBatch, items: list) -> ChunkResult:
     with transaction.atomic():
         QuarantinedRecord.objects.bulk_create(quarantined, ignore_conflicts=True)
         counts["quarantined"] += len(quarantined)
-        counts.update(_upsert(batch, list(ready.values())))
+        upserted, to_index, to_remove = _upsert(batch, list(ready.values()))
+        counts.update(upserted)
         IngestBatch.objects.filter(pk=batch.pk).update(position=items[-1].position)
-    return ChunkResult(counts, conversions)
+    return ChunkResult(counts, conversions, to_index, to_remove)
 
 
-def _upsert(batch: IngestBatch, ready: list[Prepared]) -> Counter:
+def _upsert(
+    batch: IngestBatch, ready: list[Prepared]
+) -> tuple[Counter, list[tuple[int, dict[str, Any]]], list[int]]:
+    """Create, update or leave each record; return the counts, what the index must add
+    (primary key and document) and what it must remove."""
     counts: Counter = Counter()
     existing = {
         r.local_id: r
@@ -165,7 +186,14 @@ def _upsert(batch: IngestBatch, ready: list[Prepared]) -> Counter:
     counts["updated"] += sum(1 for r in changed if r.status == RecordStatus.ACTIVE)
     counts["deleted"] += sum(1 for r in changed if r.status == RecordStatus.DELETED)
     counts["unchanged"] += len(unchanged)
-    return counts
+    by_id = {p.local_id: p for p in ready}
+    to_index = [
+        (r.pk, by_id[r.local_id].document)
+        for r in [*new, *changed]
+        if r.status == RecordStatus.ACTIVE
+    ]
+    to_remove = [r.pk for r in changed if r.status != RecordStatus.ACTIVE]
+    return counts, to_index, to_remove
 
 
 def _new_record(batch: IngestBatch, p: Prepared) -> BibRecord:
@@ -248,6 +276,45 @@ def estimate_records(path: Path, file_format: str) -> int | None:
     return total
 
 
+class IndexFeed:
+    """Feeds the index during an ingest: documents built while reading go straight to the
+    writer (no second pass over the database), committed every INDEX_EVERY records; only then
+    are their records marked indexed, so a crash leaves them for ``index_pending``."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.index = None
+        self.uncommitted: list[int] = []
+
+    def add(self, result: ChunkResult) -> None:
+        if not self.enabled or not (result.to_index or result.to_remove):
+            return
+        from thuvien.catalog.services.indexing import catalog_index
+
+        if self.index is None:
+            self.index = catalog_index()
+        self.index.upsert({**doc, "id": str(pk)} for pk, doc in result.to_index)
+        self.index.delete(str(pk) for pk in result.to_remove)
+        self.uncommitted += [pk for pk, _ in result.to_index] + result.to_remove
+        if len(self.uncommitted) >= INDEX_EVERY:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.index is None:
+            return
+        self.index.commit()
+        for start in range(0, len(self.uncommitted), 5000):
+            BibRecord.objects.filter(pk__in=self.uncommitted[start : start + 5000]).update(
+                indexed=True
+            )
+        self.uncommitted = []
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()  # releases the writer for the task worker
+            self.index = None
+
+
 def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict[str, Any]:
     """Read the batch's file from where the last run stopped; store, quarantine, index."""
     from thuvien.catalog.marc.readers import read_records
@@ -259,40 +326,38 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
         progress.set_done(batch.position)
     counts = Counter(batch.counts.get("records", {}))
     conversions = Counter(batch.counts.get("conversions", {}))
-    since_index, chunk = 0, []
-    for item in read_records(Path(batch.file.path), batch.file_format or None):
-        if item.position <= batch.position:
-            continue  # stored by an earlier run that was interrupted
-        chunk.append(item)
-        if len(chunk) >= settings.THUVIEN_INGEST_CHUNK:
-            since_index = _flush(batch, chunk, counts, conversions, progress, since_index, index)
-            chunk = []
-    if chunk:
-        _flush(batch, chunk, counts, conversions, progress, since_index, index)
+    holders, feed, chunk = _holders(batch), IndexFeed(index), []
+    try:
+        for item in read_records(Path(batch.file.path), batch.file_format or None):
+            if item.position <= batch.position:
+                continue  # stored by an earlier run that was interrupted
+            chunk.append(item)
+            if len(chunk) >= settings.THUVIEN_INGEST_CHUNK:
+                _flush(batch, chunk, counts, conversions, progress, feed, holders)
+                chunk = []
+        if chunk:
+            _flush(batch, chunk, counts, conversions, progress, feed, holders)
+        feed.commit()
+    finally:
+        feed.close()
     if batch.mode == IngestMode.REPLACE:
         counts["deleted"] += _finish_replace(batch)
     if index:
-        index_pending(batch.source_id)
+        index_pending(batch.source_id)  # deletions, and anything an earlier run left
     return _close(batch, counts, conversions)
 
 
-def _flush(batch, chunk, counts, conversions, progress, since_index, index) -> int:
-    from thuvien.catalog.services.indexing import index_pending
-
-    result = _store_chunk(batch, chunk)
+def _flush(batch, chunk, counts, conversions, progress, feed: IndexFeed, holders) -> None:
+    result = _store_chunk(batch, chunk, holders)
     batch.position = chunk[-1].position
     counts.update(result.counts)
     conversions.update(result.conversions)
     IngestBatch.objects.filter(pk=batch.pk).update(
         counts={"records": dict(counts), "conversions": dict(conversions)}
     )
+    feed.add(result)
     if progress:
         progress.advance(len(chunk))
-    since_index += len(chunk)
-    if index and since_index >= INDEX_EVERY:
-        index_pending(batch.source_id)
-        since_index = 0
-    return since_index
 
 
 def _close(batch: IngestBatch, counts: Counter, conversions: Counter) -> dict[str, Any]:
