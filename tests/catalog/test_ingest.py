@@ -123,3 +123,31 @@ def test_xxe_in_marcxml_is_quarantined_not_read(contributor, tmp_path):
     batch = ingest(contributor, payload)
     assert BibRecord.objects.filter(title__contains="root:").count() == 0
     assert batch.counts["records"].get("stored", 0) == 0
+
+
+def test_spreadsheet_of_a_small_library_with_a_column_mapping(vn_library, tmp_path):
+    from thuvien.catalog.services.batches import set_mapping
+
+    path = tmp_path / "sach.csv"
+    path.write_text(
+        "Mã,Nhan đề,Tác giả,Nhà xuất bản,Năm xuất bản,Ký hiệu xếp giá,Số bản\n"
+        "TV001,Lịch sử Việt Nam,Trần Trọng Kim,Nhà xuất bản Văn hóa thông tin,2008,959.7,3\n"
+        "TV002,Truyện Kiều,Nguyễn Du,Nhà xuất bản Văn học,2015,895.922,2\n"
+        "TV003,,Không tên,,2010,,1\n",
+        encoding="utf-8",
+    )
+    with open(path, "rb") as handle:
+        batch = create_batch(None, vn_library, handle, "sach.csv")
+    assert batch.file_format == "csv"
+    assert batch.mapping["Nhan đề"] == "title" and batch.mapping["Số bản"] == "copies"
+    set_mapping(None, batch, {**batch.mapping, "Mã": "local_id"})
+    run_ingest(batch)
+    batch.refresh_from_db()
+    counts = batch.counts["records"]
+    assert counts["read"] == 3 and counts["stored"] == 2 and counts["quarantined"] == 1
+    assert "Nhan đề" in QuarantinedRecord.objects.get(batch=batch).reason
+    kieu = BibRecord.objects.get(local_id="TV002")
+    holding = Holding.objects.get(record=kieu)
+    assert holding.items == 2 and holding.call_number == "895.922"
+    with pytest.raises(IngestError):
+        set_mapping(None, batch, {"Không có": "title"})

@@ -28,6 +28,7 @@ class IngestBatch(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.QUEUED
     )
+    mapping = models.JSONField(_("ánh xạ cột (CSV/XLSX)"), default=dict, blank=True)
     position = models.PositiveIntegerField(
         _("đã xử lý đến biểu ghi"),
         default=0,
@@ -60,6 +61,7 @@ class QuarantineStatus(models.TextChoices):
 
 class QuarantinedRecord(models.Model):
     batch = models.ForeignKey(IngestBatch, on_delete=models.CASCADE, related_name="quarantine")
+    mapping = models.JSONField(_("ánh xạ cột (CSV/XLSX)"), default=dict, blank=True)
     position = models.PositiveIntegerField(_("biểu ghi số"))
     offset = models.BigIntegerField(_("vị trí byte"), default=-1)
     raw = models.BinaryField(_("dữ liệu gốc"))

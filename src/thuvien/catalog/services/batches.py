@@ -11,7 +11,9 @@ from django.db import transaction
 from thuvien.accounts.permissions import Action, Target, require
 from thuvien.catalog.models import IngestBatch, QuarantinedRecord, Source
 from thuvien.catalog.models.ingest import IngestMode, QuarantineStatus
+from thuvien.catalog.services.tables import TABULAR_FORMATS, suggest_mapping, table_columns
 from thuvien.kernel.audit import record_change
+from thuvien.registry.importing.readers import TableError
 
 
 class IngestError(ValueError):
@@ -59,11 +61,12 @@ def create_batch(
     head = file_obj.read(4096)
     file_obj.seek(0)
     detected = file_format or sniff_format(head)
-    if detected in ("unknown", "csv", "xlsx") and not file_format:
+    if detected == "unknown":
         raise IngestError(
             f"Không nhận ra định dạng tệp {original_name} (cần MARC 21 ISO 2709, MARCXML, "
-            f"MARC-in-JSON hoặc Dublin Core) / unrecognised file format for {original_name} "
-            "(MARC 21 ISO 2709, MARCXML, MARC-in-JSON or Dublin Core expected)"
+            f"MARC-in-JSON, Dublin Core, CSV hoặc XLSX) / unrecognised file format for "
+            f"{original_name} (MARC 21 ISO 2709, MARCXML, MARC-in-JSON, Dublin Core, CSV or "
+            "XLSX expected)"
         )
     batch = IngestBatch(
         source=source_for(library, source_code),
@@ -74,12 +77,42 @@ def create_batch(
     )
     batch.file.save(os.path.basename(original_name)[-100:] or "records", File(file_obj), save=False)
     batch.save()
+    if detected in TABULAR_FORMATS:
+        _default_mapping(batch)
     record_change(
         actor,
         "catalog.batch.create",
         batch,
         after={"file": original_name, "library": library.vn_id, "format": detected},
     )
+    return batch
+
+
+def _default_mapping(batch: IngestBatch) -> None:
+    from pathlib import Path
+
+    try:
+        columns = table_columns(Path(batch.file.path), batch.file_format)
+    except TableError as exc:
+        raise IngestError(str(exc)) from exc
+    batch.mapping = suggest_mapping(columns)
+    batch.save(update_fields=["mapping"])
+
+
+def set_mapping(actor, batch: IngestBatch, mapping: dict[str, str]) -> IngestBatch:
+    """The column mapping of a CSV/XLSX batch, checked against the file's columns."""
+    from pathlib import Path
+
+    from thuvien.catalog.marc.tabular import MappingError, check_mapping
+
+    if actor is not None:
+        require(actor, Action.CATALOG_INGEST, Target.for_library(batch.source.library))
+    try:
+        check_mapping(mapping, table_columns(Path(batch.file.path), batch.file_format))
+    except (MappingError, TableError) as exc:
+        raise IngestError(str(exc)) from exc
+    batch.mapping = mapping
+    batch.save(update_fields=["mapping"])
     return batch
 
 

@@ -276,6 +276,16 @@ def estimate_records(path: Path, file_format: str) -> int | None:
     return total
 
 
+def _items(batch: IngestBatch):
+    from thuvien.catalog.marc.readers import read_records
+    from thuvien.catalog.services.tables import TABULAR_FORMATS, read_table_records
+
+    path = Path(batch.file.path)
+    if batch.file_format in TABULAR_FORMATS:
+        return read_table_records(path, batch.file_format, batch.mapping)
+    return read_records(path, batch.file_format or None)
+
+
 class IndexFeed:
     """Feeds the index during an ingest: documents built while reading go straight to the
     writer (no second pass over the database), committed every INDEX_EVERY records; only then
@@ -317,7 +327,6 @@ class IndexFeed:
 
 def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict[str, Any]:
     """Read the batch's file from where the last run stopped; store, quarantine, index."""
-    from thuvien.catalog.marc.readers import read_records
     from thuvien.catalog.services.indexing import index_pending
 
     IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
@@ -328,7 +337,7 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
     conversions = Counter(batch.counts.get("conversions", {}))
     holders, feed, chunk = _holders(batch), IndexFeed(index), []
     try:
-        for item in read_records(Path(batch.file.path), batch.file_format or None):
+        for item in _items(batch):
             if item.position <= batch.position:
                 continue  # stored by an earlier run that was interrupted
             chunk.append(item)

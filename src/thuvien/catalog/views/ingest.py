@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thuvien.accounts.permissions import Action, Target, has_any_scope, has_perm, library_ids_for
+from thuvien.catalog.marc.tabular import TARGETS
 from thuvien.catalog.models import IngestBatch, QuarantinedRecord
 from thuvien.catalog.models.ingest import IngestMode
 from thuvien.catalog.services.batches import (
     IngestError,
     create_batch,
     retry_quarantined,
+    set_mapping,
     start_batch,
 )
+from thuvien.catalog.services.tables import TABULAR_FORMATS, table_columns
 from thuvien.registry.models import Library
 
 
@@ -64,6 +69,8 @@ def ingest_list(request):
         except IngestError as exc:
             form.add_error("file", str(exc))
         else:
+            if batch.file_format in TABULAR_FORMATS:  # a spreadsheet: map its columns first
+                return redirect("catalog:batch", batch.pk)
             job = start_batch(request.user, batch)
             return redirect("ops:job", job.pk)
     libraries = _libraries_for(request.user)
@@ -83,6 +90,10 @@ def _batch_for(request, pk: int) -> IngestBatch:
 @login_required
 def batch_detail(request, pk: int):
     batch = _batch_for(request, pk)
+    tabular = batch.file_format in TABULAR_FORMATS
+    if request.method == "POST" and tabular and batch.job_id is None:
+        return _map_and_start(request, batch)
+    columns = table_columns(Path(batch.file.path), batch.file_format) if tabular else []
     return render(
         request,
         "catalog/batch.html",
@@ -91,8 +102,25 @@ def batch_detail(request, pk: int):
             "records": batch.counts.get("records", {}),
             "conversions": batch.counts.get("conversions", {}),
             "quarantine": batch.quarantine.all()[:500],
+            "columns": columns,
+            "targets": TARGETS,
+            "needs_mapping": tabular and batch.job_id is None,
         },
     )
+
+
+def _map_and_start(request, batch: IngestBatch):
+    columns = table_columns(Path(batch.file.path), batch.file_format)
+    mapping = {
+        c: request.POST[f"map-{i}"] for i, c in enumerate(columns) if request.POST.get(f"map-{i}")
+    }
+    try:
+        set_mapping(request.user, batch, mapping)
+    except IngestError as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:batch", batch.pk)
+    job = start_batch(request.user, batch)
+    return redirect("ops:job", job.pk)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from thuvien.catalog.models.ingest import IngestMode
-from thuvien.catalog.services.batches import IngestError, create_batch
+from thuvien.catalog.services.batches import IngestError, create_batch, set_mapping
 from thuvien.ops.jobs import run_job_inline
 from thuvien.registry.identifiers import normalize_identifier
 from thuvien.registry.models import Library
@@ -33,8 +33,15 @@ class Command(BaseCommand):
             "source's records missing from the file",
         )
         parser.add_argument("--user", help="tài khoản thực hiện / acting username")
+        parser.add_argument(
+            "--map",
+            action="append",
+            metavar="COLUMN=FIELD",
+            help="ánh xạ cột cho CSV/XLSX (mặc định: tự nhận dạng) / column "
+            "mapping for CSV/XLSX (default: from the headers)",
+        )
 
-    def handle(self, *args, file, library, source, replace, user, **options):
+    def handle(self, *args, file, library, source, replace, user, map, **options):
         if not file.is_file():
             raise CommandError(f"Không có tệp {file} / no such file: {file}")
         target = Library.objects.filter(vn_id=normalize_identifier(library)).first()
@@ -51,8 +58,12 @@ class Command(BaseCommand):
                 batch = create_batch(
                     actor, target, handle, file.name, source_code=source, mode=mode
                 )
+            if map:
+                set_mapping(actor, batch, dict(pair.split("=", 1) for pair in map if "=" in pair))
         except IngestError as exc:
             raise CommandError(str(exc)) from exc
+        if batch.mapping:
+            self.stdout.write(f"Ánh xạ cột / mapping: {batch.mapping}")
         job = run_job_inline(
             "catalog.ingest",
             f"Nạp {file.name}",
