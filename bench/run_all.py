@@ -17,6 +17,8 @@ RUNS = [
     ["registry_directory.py", "--count", "50000"],
     ["registry_import.py", "--existing", "50000", "--rows", "10000"],
     ["search_kernel.py", "--docs", "50000"],
+    ["marc_reader.py"],
+    ["catalog_ingest_search.py"],
 ]
 
 
