@@ -44,6 +44,7 @@ PYTHON = sys.executable
 THUVIEN = str(Path(PYTHON).parent / "thuvien")
 WORKERS = os.cpu_count() or 2  # searches are CPU-bound: one worker per core
 COPY_SUFFIXES = ("-2", "-3", "-4")
+RESULTS_FILE = BENCH / "data" / "catalog-results.json"  # written after each stage
 
 
 def log(message: str) -> None:
@@ -305,20 +306,31 @@ def million(env: dict, source: Path, vn_id: str) -> dict:
 # ---- orchestration -----------------------------------------------------------------------
 
 
-def ours(source: Path, queries: list[dict], skip_million: bool) -> dict:
+def ours(source: Path, queries: list[dict], skip_million: bool, results: dict) -> None:
+    """Fill ``results["ours"]`` stage by stage, saving the figures after each stage."""
     env = django_env()
+    out = results["ours"] = {}
     log("ours: migrate, library")
-    vn_id = setup_store(env)
+    vn_id = out["library"] = setup_store(env)
     log(f"ours: ingesting {source.name} for {vn_id}")
-    results: dict = {"library": vn_id, "ingest": ingest(env, source, vn_id, "default")}
-    log(f"ours: {results['ingest']}")
-    results["in_process"] = run_phase(env, f"phase_search({str(QUERIES_FILE)!r})")
-    results.update(sizes())
+    out["ingest"] = ingest(env, source, vn_id, "default")
+    log(f"ours: {out['ingest']}")
+    out["in_process"] = run_phase(env, f"phase_search({str(QUERIES_FILE)!r})")
+    out.update(sizes())
+    save(results)
     log("ours: over HTTP")
-    results["http"] = http_search(env, queries)
+    out["http"] = http_search(env, queries)
+    save(results)
     if not skip_million:
-        results["million"] = million(env, source, vn_id)
-    return results
+        try:
+            out["million"] = million(env, source, vn_id)
+        except Exception as exc:  # keep the figures already measured
+            out["million"] = {"error": f"{type(exc).__name__}: {str(exc)[-3000:]}"}
+        save(results)
+
+
+def save(results: dict) -> None:
+    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def machine() -> dict:
@@ -390,7 +402,9 @@ def human(results: dict) -> str:
         f"{len(inp['hits']['zero_hits'])}; index {o['index_mib']} MiB, "
         f"database {o['database_mib']} MiB"
     )
-    if "million" in o:
+    if "million" in o and "error" in o["million"]:
+        lines.append(f"1M: failed: {o['million']['error'][-300:]}")
+    elif "million" in o:
         m = o["million"]
         lines.append(
             f"1M: {m['in_process']['records_active']} records; in process p50/p95 "
@@ -415,9 +429,11 @@ def main() -> None:
     results: dict = {"machine": machine(), "file": str(source), "queries": len(queries)}
     variants = tuple(v for v in args.zebra_variants.split(",") if v)
     results["zebra"] = zebra.measure(args.file, queries, args.records, variants, log=log)
-    results["ours"] = ours(source, queries, args.skip_million)
+    save(results)
+    ours(source, queries, args.skip_million, results)
     results["comparison"] = compare(results["zebra"], results["ours"])
     results["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    save(results)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     print("\n" + human(results))
 
