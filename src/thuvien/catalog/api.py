@@ -109,7 +109,7 @@ def search(request, filters: Query[CatalogFilters]):
 
 @router.get(
     "/records/{record_id}",
-    response={200: RecordOut, 404: ErrorOut},
+    response={200: RecordOut, 404: ErrorOut, 422: ErrorOut},
     summary="Một biểu ghi / one record",
 )
 def record(request, record_id: int):
