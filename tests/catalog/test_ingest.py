@@ -151,3 +151,42 @@ def test_spreadsheet_of_a_small_library_with_a_column_mapping(vn_library, tmp_pa
     assert holding.items == 2 and holding.call_number == "895.922"
     with pytest.raises(IngestError):
         set_mapping(None, batch, {"Không có": "title"})
+
+
+def _stored_state() -> tuple[list, list, dict]:
+    from thuvien.kernel.search import SearchQuery
+
+    records = list(
+        BibRecord.objects.order_by("local_id").values_list("local_id", "checksum", "marc", "title")
+    )
+    quarantined = list(
+        QuarantinedRecord.objects.order_by("position").values_list("position", "offset", "reason")
+    )
+    index = indexing.catalog_index()
+    index.reload()
+    local = dict(BibRecord.objects.values_list("pk", "local_id"))
+    documents = {}
+    for hit in index.search(SearchQuery(limit=1000)).hits:
+        documents[local[int(hit.id)]] = {k: v for k, v in hit.document.items() if k != "id"}
+    return records, quarantined, documents
+
+
+@pytest.mark.parametrize("name", ["lc-books-sample.mrc", "pride-and-prejudice-with-many-errors"])
+def test_worker_processes_store_and_index_what_one_process_does(contributor, settings, name):
+    """ISO 2709 read and prepared in worker processes ends exactly as in one process:
+    same records, same quarantine (positions, offsets, reasons), same index documents."""
+    from tests.catalog.conftest import DEMO
+    from thuvien.catalog.models import Source
+
+    path = DEMO / name if name.endswith(".mrc") else EDGE + name + ".mrc"
+    settings.THUVIEN_INGEST_CHUNK = 37  # many chunks in flight
+    states = []
+    for workers in (1, 2):
+        settings.THUVIEN_INGEST_WORKERS = workers
+        batch = ingest(contributor, path)
+        assert batch.file_format == "iso2709" and batch.counts["records"]["read"] > 100
+        states.append(_stored_state())
+        for model in (Holding, BibRecord, QuarantinedRecord, IngestBatch, Source):
+            model.objects.all().delete()
+        indexing.rebuild()
+    assert states[0] == states[1]

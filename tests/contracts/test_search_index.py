@@ -147,3 +147,27 @@ def test_huge_values_are_indexed(empty_index: SearchIndex) -> None:
     assert "<mark>Cao Lãnh</mark>" in snippet and len(snippet) < 300
     assert result.hits[0].document["address"] == address
     assert found(empty_index, filters={"province": ["DT" * 5_000]}) == ["VN-DT-0001"]
+
+
+def test_documents_analysed_elsewhere_are_written_alike(backend, empty_index: SearchIndex) -> None:
+    """What ``analyse`` makes crosses a process boundary (pickle) and, given its id later,
+    is indexed exactly as the dict would have been."""
+    import pickle
+
+    analysed = [
+        pickle.loads(pickle.dumps(backend.analyse(LIBRARIES, {**doc, "id": "0"})))
+        for doc in DOCUMENTS
+    ]
+    empty_index.upsert(
+        item.with_id(doc["id"]) for item, doc in zip(analysed, DOCUMENTS, strict=True)
+    )
+    empty_index.commit()
+    assert sorted(empty_index.iter_ids()) == sorted(IDS)
+    assert found(empty_index, "khoa hoc tong hop") == found(empty_index, "Khoa học tổng hợp")
+    hit = empty_index.search(SearchQuery(text="Đà Nẵng")).hits[0]
+    assert hit.document == next(d for d in DOCUMENTS if d["id"] == hit.id) | {"id": hit.id}
+
+
+def test_analyse_checks_the_document(backend) -> None:
+    with pytest.raises(SearchError):
+        backend.analyse(LIBRARIES, {"id": "x", "no_such_field": "y"})

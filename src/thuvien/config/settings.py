@@ -1,5 +1,6 @@
 """Django settings for thuvien, read from environment variables (see docs/settings.md)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -134,6 +135,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 THUVIEN_MAX_IMPORT_BYTES = env_int("THUVIEN_MAX_IMPORT_BYTES", 50 * 1024 * 1024)
 THUVIEN_INGEST_CHUNK = env_int("THUVIEN_INGEST_CHUNK", 1000)
+# Processes that read and prepare ISO 2709 records during an ingest (1: all in one process).
+THUVIEN_INGEST_WORKERS = env_int("THUVIEN_INGEST_WORKERS", os.cpu_count() or 1)
 THUVIEN_MAX_INGEST_BYTES = env_int("THUVIEN_MAX_INGEST_BYTES", 2 * 1024 * 1024 * 1024)
 
 TASKS = {

@@ -28,6 +28,7 @@ from thuvien.catalog.marc.oaidc import read_dublin_core
 __all__ = [
     "ReadItem",
     "read_dublin_core",
+    "read_frame",
     "read_iso2709",
     "read_marc_json",
     "read_marcxml",
@@ -41,10 +42,11 @@ SNIFF_BYTES = 4096
 def read_iso2709(stream: BinaryIO) -> Iterator[ReadItem]:
     """Yield one item per record of an ISO 2709 stream, streaming in bounded memory."""
     for position, frame in enumerate(frames(stream), 1):
-        yield _read_frame(position, frame)
+        yield read_frame(position, frame)
 
 
-def _read_frame(position: int, frame: Frame) -> ReadItem:
+def read_frame(position: int, frame: Frame) -> ReadItem:
+    """One framed ISO 2709 record read into an item (pure: worker processes call it too)."""
     try:
         raw = split_record(frame.data)
         leader = raw.leader.decode("latin-1")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django_tasks import task
 
 from thuvien.kernel.search import Field, IndexSchema, SearchError, drop_index, get_index
+from thuvien.kernel.search.handler import search_backends
 
 CATALOG_INDEX = IndexSchema(
     name="catalog",
@@ -48,6 +49,12 @@ WRITE_ATTEMPTS = 6
 
 def catalog_index():
     return get_index(CATALOG_INDEX)
+
+
+def analyse_document(document: dict[str, Any]):
+    """The document analysed for the configured backend, ready for ``upsert`` (pure: the
+    ingest's worker processes call it)."""
+    return search_backends.backend().analyse(CATALOG_INDEX, document)
 
 
 def _holding_facets(record_ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:

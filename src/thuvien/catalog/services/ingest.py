@@ -9,8 +9,10 @@ twice. Bad records never stop the batch: they are kept aside with the reason and
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,7 @@ class Prepared:
     deleted: bool
     conversions: list[str]
     holdings: list[dict[str, Any]] = field(default_factory=list)
-    document: dict[str, Any] = field(default_factory=dict)  # for the index, without its id
+    document: Any = None  # analysed for the index under id "0" until the row exists
 
 
 def _holding(h) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def _holding(h) -> dict[str, Any]:
 class ChunkResult:
     counts: Counter
     conversions: Counter
-    to_index: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    to_index: list[tuple[int, Any]] = field(default_factory=list)
     to_remove: list[int] = field(default_factory=list)
 
 
@@ -67,9 +69,7 @@ def _local_id(record, raw: bytes) -> str:
     return (record.control_number or "")[:255] or "sha1:" + hashlib.sha1(raw).hexdigest()
 
 
-def _prepare(
-    item, raw_format: str, holders: tuple[set[str], set[str]] = (set(), set())
-) -> Prepared | str:
+def _prepare(item, holders: tuple[set[str], set[str]] = (set(), set())) -> Prepared | str:
     """A read item made ready to store, or the reason it cannot be."""
     from thuvien.catalog.marc import storage
     from thuvien.catalog.marc.extract import extract
@@ -83,10 +83,10 @@ def _prepare(
             return str(exc)
         conversions.append("unimarc->marc21")
     extracted = extract(record)
-    from thuvien.catalog.services.indexing import document
+    from thuvien.catalog.services.indexing import analyse_document, document
 
     return Prepared(
-        document=document(0, extracted, *holders),
+        document=analyse_document(document(0, extracted, *holders)),
         position=item.position,
         local_id=_local_id(record, item.raw),
         raw=item.raw,
@@ -106,22 +106,43 @@ def _holders(batch: IngestBatch) -> tuple[set[str], set[str]]:
     return {library.vn_id}, ({library.province.code} if library.province_id else set())
 
 
-def _store_chunk(
-    batch: IngestBatch, items: list, holders: tuple[set[str], set[str]] = (set(), set())
-) -> ChunkResult:
-    counts: Counter = Counter(read=len(items))
+@dataclass
+class Outcome:
+    """A record read from the file and what became of it: ready to store, or the reason
+    it is quarantined."""
+
+    position: int
+    offset: int | None
+    raw: bytes
+    result: Prepared | str
+
+
+def prepare_item(item, holders: tuple[set[str], set[str]] = (set(), set())) -> Outcome:
+    result = item.error or _prepare(item, holders)
+    return Outcome(item.position, item.offset, item.raw, result)
+
+
+def prepare_frames(frames: list, holders: tuple[set[str], set[str]]) -> list[Outcome]:
+    """Read and prepare framed ISO 2709 records (run in the worker processes)."""
+    from thuvien.catalog.marc.readers import read_frame
+
+    return [prepare_item(read_frame(position, frame), holders) for position, frame in frames]
+
+
+def _store_chunk(batch: IngestBatch, outcomes: list[Outcome]) -> ChunkResult:
+    counts: Counter = Counter(read=len(outcomes))
     conversions: Counter = Counter()
     ready: dict[str, Prepared] = {}
     quarantined: list[QuarantinedRecord] = []
-    for item in items:
-        prepared = item.error or _prepare(item, batch.file_format, holders)
+    for outcome in outcomes:
+        prepared = outcome.result
         if isinstance(prepared, str):
             quarantined.append(
                 QuarantinedRecord(
                     batch=batch,
-                    position=item.position,
-                    offset=item.offset,
-                    raw=item.raw,
+                    position=outcome.position,
+                    offset=outcome.offset,
+                    raw=outcome.raw,
                     reason=prepared,
                 )
             )
@@ -135,13 +156,13 @@ def _store_chunk(
         counts["quarantined"] += len(quarantined)
         upserted, to_index, to_remove = _upsert(batch, list(ready.values()))
         counts.update(upserted)
-        IngestBatch.objects.filter(pk=batch.pk).update(position=items[-1].position)
+        IngestBatch.objects.filter(pk=batch.pk).update(position=outcomes[-1].position)
     return ChunkResult(counts, conversions, to_index, to_remove)
 
 
 def _upsert(
     batch: IngestBatch, ready: list[Prepared]
-) -> tuple[Counter, list[tuple[int, dict[str, Any]]], list[int]]:
+) -> tuple[Counter, list[tuple[int, Any]], list[int]]:
     """Create, update or leave each record; return the counts, what the index must add
     (primary key and document) and what it must remove."""
     counts: Counter = Counter()
@@ -286,6 +307,46 @@ def _items(batch: IngestBatch):
     return read_records(path, batch.file_format or None)
 
 
+def batched(iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last may be shorter); itertools.batched from 3.12."""
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _outcome_chunks(batch: IngestBatch, holders) -> Iterator[list[Outcome]]:
+    """The records after the batch's position, read and prepared, a chunk at a time and in
+    file order; ISO 2709 is prepared by worker processes when more than one is set."""
+    size, workers = settings.THUVIEN_INGEST_CHUNK, settings.THUVIEN_INGEST_WORKERS
+    if workers > 1 and batch.file_format == "iso2709":
+        yield from _parallel_chunks(batch, holders, workers, size)
+        return
+    items = (item for item in _items(batch) if item.position > batch.position)
+    for chunk in batched(items, size):
+        yield [prepare_item(item, holders) for item in chunk]
+
+
+def _parallel_chunks(batch, holders, workers: int, size: int) -> Iterator[list[Outcome]]:
+    """Frames are cut here and read and prepared by the workers; a few chunks in flight,
+    so memory stays bounded. Fork, before the index writer starts its threads: the workers
+    touch neither the database nor the index."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from thuvien.catalog.marc.iso2709 import frames
+
+    pending: deque = deque()
+    context = multiprocessing.get_context("fork")
+    with open(batch.file.path, "rb") as stream, ProcessPoolExecutor(workers, context) as pool:
+        numbered = enumerate(frames(stream), 1)
+        for chunk in batched((n for n in numbered if n[0] > batch.position), size):
+            pending.append(pool.submit(prepare_frames, chunk, holders))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 class IndexFeed:
     """Feeds the index during an ingest: documents built while reading go straight to the
     writer (no second pass over the database), committed every INDEX_EVERY records; only then
@@ -303,7 +364,7 @@ class IndexFeed:
 
         if self.index is None:
             self.index = catalog_index()
-        self.index.upsert({**doc, "id": str(pk)} for pk, doc in result.to_index)
+        self.index.upsert(doc.with_id(str(pk)) for pk, doc in result.to_index)
         self.index.delete(str(pk) for pk in result.to_remove)
         self.uncommitted += [pk for pk, _ in result.to_index] + result.to_remove
         if len(self.uncommitted) >= INDEX_EVERY:
@@ -335,17 +396,10 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
         progress.set_done(batch.position)
     counts = Counter(batch.counts.get("records", {}))
     conversions = Counter(batch.counts.get("conversions", {}))
-    holders, feed, chunk = _holders(batch), IndexFeed(index), []
+    holders, feed = _holders(batch), IndexFeed(index)
     try:
-        for item in _items(batch):
-            if item.position <= batch.position:
-                continue  # stored by an earlier run that was interrupted
-            chunk.append(item)
-            if len(chunk) >= settings.THUVIEN_INGEST_CHUNK:
-                _flush(batch, chunk, counts, conversions, progress, feed, holders)
-                chunk = []
-        if chunk:
-            _flush(batch, chunk, counts, conversions, progress, feed, holders)
+        for outcomes in _outcome_chunks(batch, holders):
+            _flush(batch, outcomes, counts, conversions, progress, feed)
         feed.commit()
     finally:
         feed.close()
@@ -356,9 +410,9 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
     return _close(batch, counts, conversions)
 
 
-def _flush(batch, chunk, counts, conversions, progress, feed: IndexFeed, holders) -> None:
-    result = _store_chunk(batch, chunk, holders)
-    batch.position = chunk[-1].position
+def _flush(batch, outcomes: list[Outcome], counts, conversions, progress, feed) -> None:
+    result = _store_chunk(batch, outcomes)
+    batch.position = outcomes[-1].position
     counts.update(result.counts)
     conversions.update(result.conversions)
     IngestBatch.objects.filter(pk=batch.pk).update(
@@ -366,7 +420,7 @@ def _flush(batch, chunk, counts, conversions, progress, feed: IndexFeed, holders
     )
     feed.add(result)
     if progress:
-        progress.advance(len(chunk))
+        progress.advance(len(outcomes))
 
 
 def _close(batch: IngestBatch, counts: Counter, conversions: Counter) -> dict[str, Any]:
@@ -391,7 +445,7 @@ def store_single(batch: IngestBatch, data: bytes) -> BibRecord:
     item = items[0]
     if item.error:
         raise IngestError(item.error)
-    prepared = _prepare(item, batch.file_format)
+    prepared = _prepare(item)
     if isinstance(prepared, str):
         raise IngestError(prepared)
     with transaction.atomic():

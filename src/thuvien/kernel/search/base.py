@@ -158,8 +158,9 @@ class SearchIndex(ABC):
     schema: IndexSchema
 
     @abstractmethod
-    def upsert(self, documents: Iterable[dict[str, Any]]) -> int:
-        """Add or replace documents by ``id``; visible after :meth:`commit`."""
+    def upsert(self, documents: Iterable[Any]) -> int:
+        """Add or replace documents by ``id``; visible after :meth:`commit`. A document is
+        a dict, or what the backend's :meth:`SearchBackend.analyse` made of one."""
 
     @abstractmethod
     def delete(self, ids: Iterable[str]) -> int:
@@ -198,6 +199,14 @@ class SearchBackend(ABC):
     @abstractmethod
     def open(self, schema: IndexSchema) -> SearchIndex:
         """Open (creating if needed) the index described by ``schema``."""
+
+    def analyse(self, schema: IndexSchema, document: dict[str, Any]) -> Any:
+        """The document checked and analysed, ready for ``upsert``: plain picklable data,
+        made without opening the index, so other processes can share the work of a large
+        write. It has ``id`` and ``with_id(new_id)``. Addition."""
+        from thuvien.kernel.search.documents import prepare
+
+        return prepare(schema, document)
 
     def drop(self, name: str) -> None:
         """Delete the index called ``name`` and all it holds, e.g. before rebuilding it

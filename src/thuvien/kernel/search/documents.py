@@ -24,6 +24,15 @@ class PreparedDocument:
     values: dict[str, list[Any]]
     stored: str
 
+    def with_id(self, doc_id: str) -> PreparedDocument:
+        """The same document under another id (documents analysed before their id is known,
+        e.g. before the database row exists). The stored JSON starts with the id."""
+        head = '{"id": ' + json.dumps(self.id, ensure_ascii=False)
+        if not self.stored.startswith(head):
+            raise ValueError("stored JSON does not start with the id")
+        stored = '{"id": ' + json.dumps(doc_id, ensure_ascii=False) + self.stored[len(head) :]
+        return PreparedDocument(doc_id, self.values, stored)
+
 
 def prepare(schema: IndexSchema, document: dict[str, Any]) -> PreparedDocument:
     doc_id = _document_id(document)

@@ -29,7 +29,7 @@ from thuvien.kernel.search.base import (
     SearchResult,
     search_error,
 )
-from thuvien.kernel.search.documents import prepare, restore
+from thuvien.kernel.search.documents import PreparedDocument, prepare, restore
 from thuvien.kernel.search.highlight import highlights
 from thuvien.kernel.search.plan import QueryPlan, order_facets, plan
 from thuvien.kernel.search.postgres_sql import FOLD_CONFIG, TableLayout, quote_name
@@ -109,7 +109,7 @@ class PostgresIndex(SearchIndex):
         sql, count = self.layout.upsert_sql(), 0
         iterator = iter(documents)
         while batch := list(islice(iterator, BATCH)):
-            rows = [self.layout.row(prepare(self.schema, document)) for document in batch]
+            rows = [self.layout.row(_prepared(self.schema, document)) for document in batch]
             with transaction.atomic(using=self.database), self._cursor() as cursor:
                 cursor.executemany(sql, rows)
             count += len(rows)
@@ -252,3 +252,7 @@ def _ensure_fold_config(cursor: Any) -> None:
         f"ALTER TEXT SEARCH CONFIGURATION {FOLD_CONFIG}"
         f" ALTER MAPPING FOR {_UNACCENT_TOKENS} WITH unaccent, simple"
     )
+
+
+def _prepared(schema: IndexSchema, document: Any) -> PreparedDocument:
+    return document if isinstance(document, PreparedDocument) else prepare(schema, document)

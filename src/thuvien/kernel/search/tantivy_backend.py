@@ -33,6 +33,8 @@ from thuvien.kernel.search.plan import plan
 from thuvien.kernel.search.tantivy_query import QueryBuilder
 from thuvien.kernel.search.tantivy_schema import (
     ID_FIELD,
+    AnalysedDocument,
+    analyse,
     build_document,
     build_schema,
     register_analyzers,
@@ -53,6 +55,9 @@ class TantivyBackend(SearchBackend):
 
     def open(self, schema: IndexSchema) -> TantivyIndex:
         return TantivyIndex(schema, self.root / schema.name, self.heap_bytes, self.threads)
+
+    def analyse(self, schema: IndexSchema, document: dict[str, Any]) -> AnalysedDocument:
+        return analyse(schema, prepare(schema, document))
 
     def drop(self, name: str) -> None:
         IndexSchema(name, ())  # checks the name, so it cannot point outside PATH
@@ -105,13 +110,18 @@ class TantivyIndex(SearchIndex):
         return self._writer
 
     def upsert(self, documents: Iterable[dict[str, Any]]) -> int:
-        prepared = [prepare(self.schema, document) for document in documents]
+        analysed = [
+            item
+            if isinstance(item, AnalysedDocument)
+            else analyse(self.schema, prepare(self.schema, item))
+            for item in documents
+        ]
         with self._lock:
             writer = self._writer_or_open()
-            for item in prepared:
+            for item in analysed:
                 writer.delete_documents_by_term(ID_FIELD, item.id)
-                writer.add_document(build_document(self.schema, item))
-        return len(prepared)
+                writer.add_document(build_document(item))
+        return len(analysed)
 
     def delete(self, ids: Iterable[str]) -> int:
         wanted = [str(doc_id) for doc_id in ids]

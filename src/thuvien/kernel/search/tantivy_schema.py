@@ -8,6 +8,9 @@ The whole stored document is kept as JSON in ``_doc``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import tantivy
 
 from thuvien.kernel.search.analysis import exact_tokens, fold_tokens, sort_key
@@ -90,33 +93,57 @@ def _add_field(builder: tantivy.SchemaBuilder, field: Field) -> None:
         builder.add_date_field(field.name, indexed=True, fast=True)
 
 
-def build_document(schema: IndexSchema, prepared: PreparedDocument) -> tantivy.Document:
-    document = tantivy.Document()
-    document.add_text(ID_FIELD, prepared.id)
-    document.add_bytes(DOC_FIELD, prepared.stored.encode())
+@dataclass(frozen=True)
+class AnalysedDocument:
+    """A checked document with the values of each tantivy field worked out (folding and
+    tokens are the costly part of a write); plain data, so a worker process can make it."""
+
+    prepared: PreparedDocument
+    values: tuple[tuple[str, str, Any], ...]  # (tantivy field, kind, value)
+
+    @property
+    def id(self) -> str:
+        return self.prepared.id
+
+    def with_id(self, doc_id: str) -> AnalysedDocument:
+        return AnalysedDocument(self.prepared.with_id(doc_id), self.values)
+
+
+def analyse(schema: IndexSchema, prepared: PreparedDocument) -> AnalysedDocument:
+    values: list[tuple[str, str, Any]] = []
     for field in schema.fields:
-        values = prepared.values.get(field.name)
-        if values:
-            _add_values(document, field, values)
+        present = prepared.values.get(field.name)
+        if present:
+            values.extend(_field_values(field, present))
+    return AnalysedDocument(prepared, tuple(values))
+
+
+def build_document(analysed: AnalysedDocument) -> tantivy.Document:
+    document = tantivy.Document()
+    document.add_text(ID_FIELD, analysed.id)
+    document.add_bytes(DOC_FIELD, analysed.prepared.stored.encode())
+    for name, kind, value in analysed.values:
+        _ADD[kind](document, name, value)
     return document
 
 
-def _add_values(document: tantivy.Document, field: Field, values: list) -> None:
+_ADD = {
+    "text": tantivy.Document.add_text,
+    "integer": tantivy.Document.add_integer,
+    "float": tantivy.Document.add_float,
+    "date": tantivy.Document.add_date,
+}
+
+
+def _field_values(field: Field, values: list) -> list[tuple[str, str, Any]]:
     if field.kind == "text":
+        out = []
         for value in values:
-            document.add_text(fold_name(field), " ".join(fold_tokens(value)))
-            document.add_text(exact_name(field), " ".join(exact_tokens(value)))
+            out.append((fold_name(field), "text", " ".join(fold_tokens(value))))
+            out.append((exact_name(field), "text", " ".join(exact_tokens(value))))
         if field.sortable:
-            document.add_text(sort_name(field), sort_key(values[0]))
-    elif field.kind == "keyword":
-        for value in dict.fromkeys(values):
-            document.add_text(field.name, value)
-    elif field.kind == "integer":
-        for value in values:
-            document.add_integer(field.name, value)
-    elif field.kind == "float":
-        for value in values:
-            document.add_float(field.name, value)
-    else:
-        for value in values:
-            document.add_date(field.name, value)
+            out.append((sort_name(field), "text", sort_key(values[0])))
+        return out
+    if field.kind == "keyword":
+        return [(field.name, "text", value) for value in dict.fromkeys(values)]
+    return [(field.name, field.kind, value) for value in values]
