@@ -53,12 +53,27 @@ def _position(db: Path) -> int:
     return row[0] or 0
 
 
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return {int(line) for line in out.stdout.split()}
+
+
+def _gone(pids: set[int], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_kill_mid_ingest_then_rerun(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
         "THUVIEN_DATA_DIR": str(tmp_path),
         "THUVIEN_INGEST_CHUNK": "50",
+        "THUVIEN_INGEST_WORKERS": "2",
         "THUVIEN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     }
     env.pop("DATABASE_URL", None)
@@ -89,8 +104,11 @@ def test_kill_mid_ingest_then_rerun(tmp_path):
     while _position(db) < 200 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert process.poll() is None, "the ingest finished before it could be interrupted"
+    workers = _children(process.pid)
+    assert workers, "the ingest prepares records in worker processes"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert _gone(workers), "worker processes outlived the killed ingest"
     assert 0 < _position(db) < 1000
     rerun = _thuvien(env, "catalog_ingest", str(sample), "--library", "VN-00000018", "-v", "1")
     assert "1000" in rerun.stdout or "read" in rerun.stdout

@@ -9,6 +9,9 @@ twice. Bad records never stop the batch: they are kept aside with the reason and
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import sys
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -314,6 +317,19 @@ def batched(iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the ingest process does, even when it is killed (SIGKILL leaves
+    no chance to stop the pool): Linux's parent-death signal, and a check for a parent that
+    died before it was set."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _outcome_chunks(batch: IngestBatch, holders) -> Iterator[list[Outcome]]:
     """The records after the batch's position, read and prepared, a chunk at a time and in
     file order; ISO 2709 is prepared by worker processes when more than one is set."""
@@ -337,7 +353,8 @@ def _parallel_chunks(batch, holders, workers: int, size: int) -> Iterator[list[O
 
     pending: deque = deque()
     context = multiprocessing.get_context("fork")
-    with open(batch.file.path, "rb") as stream, ProcessPoolExecutor(workers, context) as pool:
+    pool = ProcessPoolExecutor(workers, context, _die_with_parent, (os.getpid(),))
+    with open(batch.file.path, "rb") as stream, pool:
         numbered = enumerate(frames(stream), 1)
         for chunk in batched((n for n in numbered if n[0] > batch.position), size):
             pending.append(pool.submit(prepare_frames, chunk, holders))
