@@ -23,6 +23,14 @@ class Action(StrEnum):
     REGISTRY_VIEW_NOTIFICATIONS = "registry.view_notifications"
     REGISTRY_SUBMIT_NOTIFICATION = "registry.submit_notification"
     CATALOG_INGEST = "catalog.ingest"
+    STATS_MANAGE_FORMS = "stats.manage_forms"
+    STATS_OPEN_ROUND = "stats.open_round"
+    STATS_VIEW_REPORT = "stats.view_report"
+    STATS_FILL = "stats.fill"
+    STATS_REVIEW = "stats.review"
+    STATS_CERTIFY = "stats.certify"
+    STATS_UNLOCK = "stats.unlock"
+    STATS_IMPORT = "stats.import"
     AUDIT_VIEW = "audit.view"
     JOBS_VIEW_ALL = "jobs.view_all"
 
@@ -79,6 +87,40 @@ MATRIX: dict[Action, dict[str, Scope]] = {
         _R.MINISTRY_ADMIN: Scope.ANY,
         _R.NATIONAL_LIBRARY: Scope.ANY,
         _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    # Statistics (TT 16/2022): the ministry defines forms and rounds; a library fills in its
+    # own report (the province office may fill in for libraries without staff, e.g. commune
+    # libraries); the province office checks and approves; the ministry certifies.
+    Action.STATS_MANAGE_FORMS: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+    },
+    Action.STATS_OPEN_ROUND: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+    },
+    Action.STATS_VIEW_REPORT: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.STATS_FILL: {
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.STATS_REVIEW: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+    },
+    Action.STATS_CERTIFY: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+    },
+    Action.STATS_UNLOCK: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+    },
+    Action.STATS_IMPORT: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
     },
     Action.AUDIT_VIEW: {
         _R.MINISTRY_ADMIN: Scope.ANY,

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "thuvien.geo",
     "thuvien.registry",
     "thuvien.catalog",
+    "thuvien.stats",
     "thuvien.ops",
     "thuvien.portal",
 ]

@@ -1,0 +1,27 @@
+from thuvien.stats.models.aggregates import AggregateCell, PopulationFigure
+from thuvien.stats.models.forms import DataElement, ElementGroup, FormDefinition, ValueType
+from thuvien.stats.models.reports import (
+    Attachment,
+    ReportingRound,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    Value,
+    ValueStatus,
+)
+
+__all__ = [
+    "AggregateCell",
+    "Attachment",
+    "DataElement",
+    "ElementGroup",
+    "FormDefinition",
+    "PopulationFigure",
+    "ReportingRound",
+    "Submission",
+    "SubmissionEvent",
+    "SubmissionState",
+    "Value",
+    "ValueStatus",
+    "ValueType",
+]
