@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("cong-viec/", include("thuvien.ops.urls")),
     path("thu-vien/", include("thuvien.registry.urls")),
     path("muc-luc/", include("thuvien.catalog.urls")),
+    path("thong-ke/", include("thuvien.stats.urls")),
     path("", include("thuvien.portal.urls")),
     prefix_default_language=False,
 )

@@ -14,4 +14,5 @@ def site(request):
         "can_see_notifications": has_any_scope(user, Action.REGISTRY_VIEW_NOTIFICATIONS),
         "can_create_library": has_any_scope(user, Action.REGISTRY_CREATE),
         "can_ingest": has_any_scope(user, Action.CATALOG_INGEST),
+        "can_see_stats": has_any_scope(user, Action.STATS_VIEW_REPORT),
     }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from thuvien.stats.views import actions, attachments, index, report
+
+app_name = "stats"
+urlpatterns = [
+    path("", index.index, name="index"),
+    path("bao-cao/<int:pk>/", report.report_page, name="report"),
+    path("bao-cao/<int:pk>/tu-dong-luu/<str:code>/", report.autosave, name="autosave"),
+    path("bao-cao/<int:pk>/tep/", attachments.upload, name="attach"),
+    path("bao-cao/<int:pk>/tep/<int:attachment_pk>/", attachments.download, name="attachment"),
+    path("bao-cao/<int:pk>/<slug:step>/", actions.take_step, name="step"),
+]
