@@ -140,6 +140,17 @@ THUVIEN_INGEST_CHUNK = env_int("THUVIEN_INGEST_CHUNK", 1000)
 THUVIEN_INGEST_WORKERS = env_int("THUVIEN_INGEST_WORKERS", os.cpu_count() or 1)
 THUVIEN_MAX_INGEST_BYTES = env_int("THUVIEN_MAX_INGEST_BYTES", 2 * 1024 * 1024 * 1024)
 
+# Mail (reminders of reporting deadlines). By default messages are written as files under
+# the data directory, so nothing is sent by accident from a development machine.
+EMAIL_BACKEND = env_str("THUVIEN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("THUVIEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("THUVIEN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("THUVIEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("THUVIEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("THUVIEN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("THUVIEN_EMAIL_FROM", "thuvien@localhost")
+
 TASKS = {
     "default": {
         "BACKEND": env_str("THUVIEN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
