@@ -71,3 +71,18 @@ def test_type_dimension(counted):
     assert [(r.label, r.values.get("SD02")) for r in table.rows] == [
         ("Thư viện công cộng", D(12000))
     ]
+
+
+def test_pdf_report_reads_in_vietnamese(counted):
+    from pypdf import PdfReader
+
+    from thuvien.stats.pdf import national_pdf
+
+    table = tables.national_table(counted, Dimension.PROVINCE, ["SD02", "VT01"])
+    pdf = national_pdf(table)
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    squeezed = " ".join(text.split())
+    assert "Thành phố Hà Nội" in squeezed and "Thành phố Đà Nẵng" in squeezed
+    assert "Lượt bạn đọc đến thư viện" in squeezed and "12.000" in squeezed
+    assert "Tổng cộng" in squeezed and "1/2" in squeezed
