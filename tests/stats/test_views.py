@@ -321,7 +321,8 @@ def test_return_needs_a_comment(client, submitted, officer, staff):
     submitted.refresh_from_db()
     assert submitted.state == "returned"
     page = text(login(client, staff).get(url(submitted)))
-    assert "Kiểm tra lại lượt bạn đọc" in page and "Bị trả lại" in page
+    assert "Trả lại bởi So-Hanoi" in page and "Bị trả lại" in page
+    assert page.index("Kiểm tra lại lượt bạn đọc") < page.index("Tổng số bản tài liệu")
     assert "So-Hanoi" in page  # who returned it, in the trail
 
 

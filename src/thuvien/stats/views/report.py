@@ -74,6 +74,7 @@ def render_report(request, submission: Submission, *, status: int = 200, **extra
     if problems is None:
         problems = workflow.check(submission)
     _, rows = sheet(submission, problems, extra.pop("typed", None))
+    trail = list(selectors.trail(submission))
     context = {
         "submission": submission,
         "state_label": labels.STATES.get(submission.state, submission.state),
@@ -84,13 +85,22 @@ def render_report(request, submission: Submission, *, status: int = 200, **extra
         "statuses": labels.STATUSES,
         "steps": labels.STEPS,
         "states": labels.STATES,
-        "trail": selectors.trail(submission),
+        "trail": trail,
+        "sent_back": _sent_back(submission, trail),
         "attachments": selectors.attachments(submission),
         "attachment_form": extra.pop("attachment_form", None) or AttachmentForm(),
         "english": labels.english(),
         **extra,
     }
     return render(request, "stats/report.html", context, status=status)
+
+
+def _sent_back(submission: Submission, trail):
+    """The step that sent the report back to the library, shown at the top while it is
+    being fixed (the reviewer's comment is what the library has to act on)."""
+    if submission.state != S.RETURNED:
+        return None
+    return next((e for e in reversed(trail) if e.to_state == S.RETURNED), None)
 
 
 @login_required

@@ -34,6 +34,10 @@ class Command(BaseCommand):
         self._library_staff()
         self.stdout.write(f"Thư viện mẫu / demo libraries: {counts}")
         call_command("registry_reindex", verbosity=options["verbosity"])
+        from thuvien.stats.demo import load_demo_statistics
+
+        for period, reports in load_demo_statistics(admin).items():
+            self.stdout.write(f"Thống kê mẫu / demo statistics {period}: {reports}")
         from thuvien.catalog.services.demo import load_demo_catalog
 
         for name, report in load_demo_catalog().items():
@@ -73,7 +77,7 @@ class Command(BaseCommand):
     def _library_staff(self) -> None:
         from thuvien.registry.models import LibraryAlias
 
-        alias = LibraryAlias.objects.filter(scheme="demo", value="pl-hanoi").first()
+        alias = LibraryAlias.objects.filter(scheme="demo", value="pl-ha-noi").first()
         if alias is None:
             return
         user, created = User.objects.get_or_create(
