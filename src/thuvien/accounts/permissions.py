@@ -31,6 +31,10 @@ class Action(StrEnum):
     STATS_CERTIFY = "stats.certify"
     STATS_UNLOCK = "stats.unlock"
     STATS_IMPORT = "stats.import"
+    EVALUATION_VIEW = "evaluation.view"
+    EVALUATION_MANAGE = "evaluation.manage"
+    EVALUATION_SELF_ASSESS = "evaluation.self_assess"
+    EVALUATION_MANAGE_KPIS = "evaluation.manage_kpis"
     AUDIT_VIEW = "audit.view"
     JOBS_VIEW_ALL = "jobs.view_all"
 
@@ -121,6 +125,25 @@ MATRIX: dict[Action, dict[str, Scope]] = {
     Action.STATS_IMPORT: {
         _R.MINISTRY_ADMIN: Scope.ANY,
         _R.PROVINCE_OFFICER: Scope.PROVINCE,
+    },
+    # Evaluation (TT 05/2020): the ministry and a province's department (for the libraries of
+    # its province) set criteria, open rounds and conclude; a library assesses itself; the
+    # programme's targets are the ministry's.
+    Action.EVALUATION_VIEW: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.EVALUATION_MANAGE: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.PROVINCE_OFFICER: Scope.PROVINCE,
+    },
+    Action.EVALUATION_SELF_ASSESS: {
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.EVALUATION_MANAGE_KPIS: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
     },
     Action.AUDIT_VIEW: {
         _R.MINISTRY_ADMIN: Scope.ANY,

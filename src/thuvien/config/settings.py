@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "thuvien.registry",
     "thuvien.catalog",
     "thuvien.stats",
+    "thuvien.evaluation",
     "thuvien.ops",
     "thuvien.portal",
 ]
