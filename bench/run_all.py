@@ -19,6 +19,7 @@ RUNS = [
     ["search_kernel.py", "--docs", "50000"],
     ["marc_reader.py"],
     ["catalog_ingest_search.py"],
+    ["stats_aggregate.py"],
 ]
 
 
