@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import SHOTS, shot
 from tests.stats.conftest import ANNUAL
 from thuvien.accounts.models import Role
 from thuvien.stats.definitions import load_file
@@ -32,6 +32,13 @@ def report(transactional_db):
     return Submission.objects.get(round=round_)
 
 
+def shot_at(page, locator, name: str) -> None:
+    """A screenshot of the window with ``locator`` in the middle (what the person sees)."""
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
 def sign_in(page, username: str) -> None:
     page.context.clear_cookies()
     page.goto(page.base + "/tai-khoan/dang-nhap/")
@@ -48,15 +55,21 @@ def field(page, code: str):
 def type_figure(page, code: str, typed: str) -> None:
     """Type a figure and leave the field, waiting for its autosave to come back."""
     field(page, code).fill(typed)
+    watch_settle(page)
+    with page.expect_response(lambda r: f"/tu-dong-luu/{code}/" in r.url) as answer:
+        field(page, code).press("Tab")
+    assert answer.value.status == 200
+    page.wait_for_function("() => window.settled")
+
+
+def watch_settle(page) -> None:
+    """Mark when htmx has swapped and settled the next answer (its field and the
+    out-of-band problems)."""
     page.evaluate(
         """() => { window.settled = false;
         document.body.addEventListener("htmx:afterSettle", () => { window.settled = true; },
                                        {once: true}); }"""
     )
-    with page.expect_response(lambda r: f"/tu-dong-luu/{code}/" in r.url) as answer:
-        field(page, code).press("Tab")
-    assert answer.value.status == 200
-    page.wait_for_function("() => window.settled")
 
 
 def problem_of(page, code: str) -> str:
@@ -93,8 +106,7 @@ def test_report_from_draft_to_certified(page, report):
     message = problem_of(page, "VT01")
     assert "Tổng VT01 (1234) khác VT01.1 + VT01.2 + VT01.3 + VT01.4 (1240)" in message
     assert "Cần xem lại 1 số liệu" in page.locator("#summary").inner_text()
-    field(page, "VT01").scroll_into_view_if_needed()
-    shot(page, "stats-report-total-does-not-add-up")
+    shot_at(page, field(page, "VT01"), "stats-report-total-does-not-add-up")
 
     type_figure(page, "VT01.4", "4")
     assert problem_of(page, "VT01") == ""
@@ -156,6 +168,48 @@ def test_report_from_draft_to_certified(page, report):
     shot(page, "stats-index-ministry")
 
 
+def certified_last_year(report) -> None:
+    """Last year's report of the same library, certified: its figures are shown beside."""
+    from decimal import Decimal
+
+    from thuvien.accounts.models import User
+    from thuvien.stats.services import workflow
+    from thuvien.stats.validation import Entered
+
+    users = {u.username: u for u in User.objects.all()}
+    form = report.round.form
+    last = open_round(users["bo"], form, 2024, libraries=[report.library])
+    last = Submission.objects.get(round=last)
+    figures = {"TV01": 2, "VT01": 1000, "VT01.1": 1000, "VT01.2": 0, "VT01.3": 0, "VT01.4": 0}
+    figures |= {"SD01": 300, "SD02": 1000, "SD04": 2000, "SD04.1": 1500, "SD04.2": 500}
+    figures |= {"NL01": 4}
+    values = {code: Entered(Decimal(n)) for code, n in figures.items()}
+    workflow.save_values(users["thuthu"], last, values)
+    workflow.submit(users["thuthu"], last)
+    workflow.approve(users["so-hanoi"], last)
+    workflow.certify(users["bo"], last)
+
+
+def test_a_warning_explained_in_a_note(page, report):
+    certified_last_year(report)
+    sign_in(page, "thuthu")
+    page.goto(page.base + f"/thong-ke/bao-cao/{report.pk}/")
+    row = page.locator(".fig", has=field(page, "SD02"))
+    assert row.locator(".fig-last").inner_text().endswith("1.000")
+    type_figure(page, "SD02", "5.000")
+    warning = row.locator(".problems li.warning")
+    assert "Gấp 5,00 lần năm trước (1000): cần giải trình" in warning.inner_text()
+    assert row.locator("details").get_attribute("open") is not None  # the note is offered
+    shot_at(page, row, "stats-report-warning")
+    page.fill("input[name='n-SD02']", "Năm 2025 mở thêm phòng đọc thiếu nhi và thư viện lưu động")
+    watch_settle(page)
+    page.press("input[name='n-SD02']", "Tab")
+    page.wait_for_function("() => window.settled")
+    assert row.locator(".problems li.explained").count() == 1
+    assert Value.objects.get(submission=report, element__code="SD02").note.startswith("Năm 2025")
+    shot_at(page, row, "stats-report-warning-explained")
+
+
 def test_report_on_a_phone_and_in_english(page, report):
     sign_in(page, "thuthu")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -163,8 +217,7 @@ def test_report_on_a_phone_and_in_english(page, report):
     type_figure(page, "VT01", "100")
     type_figure(page, "VT01.1", "150")
     assert "lớn hơn tổng VT01" in problem_of(page, "VT01.1")
-    field(page, "VT01").scroll_into_view_if_needed()
-    shot(page, "stats-report-phone")
+    shot_at(page, field(page, "VT01"), "stats-report-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.click("button[name=language][value=en]")
     page.wait_for_load_state()

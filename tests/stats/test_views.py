@@ -157,7 +157,8 @@ def test_form_grouped_with_children_last_year_and_only_what_applies(
     assert headings[:3] == ["Thư viện", "Vốn tài liệu", "Dịch vụ và sử dụng"]
     assert {"Truy cập và tiện ích", "Quản lý", "Nhân lực", "Kinh phí và chi tiêu"} <= set(headings)
     assert "VT01.1 Sách (thành phần)" in body
-    assert "SD01.1 Trong đó: bạn đọc thiếu nhi (trong đó)" in body
+    assert "SD01.1 Trong đó: bạn đọc thiếu nhi" in body
+    assert "thiếu nhi (trong đó)" not in body  # the label says it already
     assert "1.234.567" in body  # last year's visits, written the Vietnamese way
     assert 'class="fig depth-1"' in page.content.decode()
     assert "VT01.6" not in body  # own documents: asked of universities, not public libraries
@@ -354,6 +355,11 @@ def test_approve_certify_and_unlock_by_role(client, submitted, officer, staff, m
     assert client.post(url(submitted, "lam-gi/")).status_code == 404
 
 
+def test_autosave_needs_the_right_to_fill_in(client, hanoi_report, ministry):
+    refused = autosave(login(client, ministry), hanoi_report, "SD02", "100")
+    assert refused.status_code == 403 and stored(hanoi_report, "SD02") is None
+
+
 def test_a_step_in_the_wrong_state_says_why(client, hanoi_report, officer):
     refused = login(client, officer).post(url(hanoi_report, "duyet/"))
     assert refused.status_code == 200 and "Không thể 'approve'" in text(refused)
@@ -405,7 +411,7 @@ def test_report_page_in_english(client, hanoi_report, staff):
     body = text(page)
     assert '<html lang="en">' in page.content.decode()
     assert "Physical collection: total items at 31 December" in body
-    assert "Collection" in body and "(part)" in body and "(of which)" in body
+    assert "Collection" in body and "Books (part)" in body and "of which: children" in body
     assert "Draft" in body and "Save" in body and "Submit the report" in body
     assert "exceeds the total VT01" in body
     assert "Lưu" not in body and "Gửi báo cáo" not in body and "Đang nhập" not in body

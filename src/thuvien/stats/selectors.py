@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from thuvien.accounts.permissions import (
@@ -51,6 +51,20 @@ def visible_reports(user) -> QuerySet[Submission]:
     return reports.filter(Q(library__province_id__in=provinces) | Q(library_id__in=libraries))
 
 
+# Reports waiting for someone come first: for review, for certification, back with the
+# library, being filled in; then the finished ones and those not started.
+_URGENCY = Case(
+    *(
+        When(state=state, then=Value(rank))
+        for rank, state in enumerate(
+            ("submitted", "approved", "returned", "draft", "certified", "not_started")
+        )
+    ),
+    default=Value(9),
+    output_field=IntegerField(),
+)
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     round_id: int | None = None
@@ -66,7 +80,9 @@ def report_list(user, filters: ReportFilters) -> QuerySet[Submission]:
         reports = reports.filter(state=filters.state)
     if filters.province_id:
         reports = reports.filter(library__province_id=filters.province_id)
-    return reports.order_by("-round__year", "library__province__code", "library__name", "pk")
+    return reports.annotate(urgency=_URGENCY).order_by(
+        "-round__year", "urgency", "library__province__code", "library__name", "pk"
+    )
 
 
 @dataclass(frozen=True)

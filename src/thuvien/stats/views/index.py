@@ -51,8 +51,11 @@ def index(request):
             "Bạn không có quyền xem báo cáo thống kê / you may not see statistics reports"
         )
     summaries = selectors.round_summaries(request.user)
+    data = request.GET.copy()
+    if "round" not in data and summaries:  # the newest round unless another is asked for
+        data["round"] = str(summaries[0].round.pk)
     form = ReportFilterForm(
-        request.GET or None,
+        data,
         rounds=[s.round for s in summaries],
         provinces=_provinces(request.user),
     )
@@ -72,5 +75,6 @@ def index(request):
             "page": page,
             "query": query.urlencode(),
             "queue": _queue(request.user),
+            "one_round": bool(form.is_valid() and form.cleaned_data.get("round")),
         },
     )

@@ -59,12 +59,12 @@ def sheet(submission: Submission, problems: list[Problem], typed: dict | None = 
 
 
 def _summary(rows, problems: list[Problem]) -> list[dict]:
+    """What is left to fix, in the order of the form (explained warnings are settled)."""
     by_code = {row.element.code: row for row in rows}
-    return [
-        {"problem": p, "row": by_code[p.code]}
-        for p in problems
-        if p.code in by_code and not (p.level == "warning" and p.explained)
-    ]
+    place = {row.element.code: i for i, row in enumerate(rows)}
+    left = [p for p in problems if p.code in by_code and not (p.level == "warning" and p.explained)]
+    left.sort(key=lambda p: place[p.code])
+    return [{"problem": p, "row": by_code[p.code]} for p in left]
 
 
 def render_report(request, submission: Submission, *, status: int = 200, **extra):
@@ -168,16 +168,17 @@ def autosave(request, pk: int, code: str):
     if element is None:
         raise Http404
     typed = read_figure(element, request.POST)
-    refused = {}
+    refused, problems = {}, None
     if typed.error:
         refused[code] = typed
     else:
         try:
-            workflow.save_values(request.user, submission, {code: typed.entered})
+            problems = workflow.save_values(request.user, submission, {code: typed.entered})
         except workflow.WorkflowError as exc:
             refused[code] = Typed(None, typed.raw, labels.in_language(str(exc)))
     submission.refresh_from_db()
-    problems = workflow.check(submission)
+    if problems is None:
+        problems = workflow.check(submission)
     _, rows = sheet(submission, problems, refused)
     related = family(spec.elements, code)
     context = {

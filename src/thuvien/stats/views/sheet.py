@@ -12,6 +12,8 @@ from thuvien.stats.models import ElementGroup
 from thuvien.stats.validation import Entered, Problem, visible
 from thuvien.stats.views.labels import PART_KINDS, english
 
+OF_WHICH_WORDS = {"of_which": ("trong đó", "of which"), "part": (), "": ()}
+
 
 def vn_number(number: Decimal | None) -> str:
     """A number written the Vietnamese way: 1.234.567 and 12,5 (what people type back)."""
@@ -52,6 +54,10 @@ class Row:
 
     @property
     def kind(self) -> str:
+        """ "(thành phần)" or "(trong đó)"; not repeated after a label that already says
+        "Trong đó: …", as the form's own labels usually do."""
+        if self.label.lower().startswith(OF_WHICH_WORDS[self.element.part_kind]):
+            return ""
         return PART_KINDS.get(self.element.part_kind, "")
 
     @property
