@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("thu-vien/", include("thuvien.registry.urls")),
     path("muc-luc/", include("thuvien.catalog.urls")),
     path("thong-ke/", include("thuvien.stats.urls")),
+    path("danh-gia/", include("thuvien.evaluation.urls")),
     path("", include("thuvien.portal.urls")),
     prefix_default_language=False,
 )

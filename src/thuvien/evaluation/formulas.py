@@ -122,7 +122,7 @@ def parse(source: str) -> Formula:
     except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
         raise FormulaError(f"công thức sai cú pháp / invalid formula syntax: {source!r}") from exc
     _check(tree.body, names)
-    codes = tuple(dict.fromkeys(names[n.id] for n in ast.walk(tree) if _is_code(n, names)))
+    codes = tuple(names.values())  # in the order written
     return Formula(source=source, codes=codes, text=text, tree=tree, names=names)
 
 
@@ -156,10 +156,6 @@ def _rewrite(source: str) -> tuple[str, dict[str, str]]:
             token = placeholder
         parts.append(" " if kind == "space" else token)
     return "".join(parts), names
-
-
-def _is_code(node: ast.AST, names: dict[str, str]) -> bool:
-    return isinstance(node, ast.Name) and node.id in names
 
 
 def _check(node: ast.AST, names: dict[str, str]) -> None:

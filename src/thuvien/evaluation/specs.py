@@ -36,9 +36,7 @@ def read_json(path: str | Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SpecError(
-            [f"{path}: không đọc được tệp JSON / cannot read the JSON file: {exc}"]
-        ) from exc
+        raise SpecError([f"không đọc được tệp JSON / cannot read the JSON file: {exc}"]) from exc
 
 
 def place(where: str, key: str) -> str:
