@@ -41,6 +41,9 @@ _PAGE_UNIT = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+")
+# "1,042 p.": a comma followed by exactly three digits groups thousands ("xvi, 104 p."
+# has a space after its comma).
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _VIETNAMESE_ONLY = re.compile("[đĐăĂơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
 _UNKNOWN_PLACES = frozenset({"sl", "kđ", "kd", "khôngđịađiểm", "placeofpublicationnotidentified"})
 _UNKNOWN_PUBLISHERS = frozenset({"sn", "knxb", "publishernotidentified", "khôngnhàxuấtbản"})
@@ -92,9 +95,11 @@ def parse_year(value: str | None) -> int | None:
 
 def parse_pages(extent: str | None) -> int | None:
     """The page count of a 300 $a: the largest number of a sequence counted in pages
-    or leaves ("xv, 464 p." -> 464; "125, [1] p." -> 125; "2 v." -> None)."""
+    or leaves ("xv, 464 p." -> 464; "125, [1] p." -> 125; "xvi, 1,042 p." -> 1042;
+    "2 v." -> None)."""
     if not extent:
         return None
+    extent = _THOUSANDS.sub("", extent)
     counts: list[int] = []
     start = 0
     for unit in _PAGE_UNIT.finditer(extent):
