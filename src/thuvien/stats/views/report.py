@@ -45,9 +45,8 @@ def permissions(user, submission: Submission) -> dict[str, bool]:
 def sheet(submission: Submission, problems: list[Problem], typed: dict | None = None):
     """The rows of the form with their figures and problems."""
     form = submission.round.form
-    spec = spec_of(form)
-    rows = build_rows(
-        spec.elements,
+    return build_rows(
+        spec_of(form).elements,
         dict(form.elements.values_list("code", "pk")),
         workflow.entered_values(submission),
         submission.library.library_type,
@@ -55,7 +54,6 @@ def sheet(submission: Submission, problems: list[Problem], typed: dict | None = 
         problems,
         typed,
     )
-    return spec, rows
 
 
 def _summary(rows, problems: list[Problem]) -> list[dict]:
@@ -73,7 +71,7 @@ def render_report(request, submission: Submission, *, status: int = 200, **extra
     problems = extra.pop("problems", None)
     if problems is None:
         problems = workflow.check(submission)
-    _, rows = sheet(submission, problems, extra.pop("typed", None))
+    rows = sheet(submission, problems, extra.pop("typed", None))
     trail = list(selectors.trail(submission))
     context = {
         "submission": submission,
@@ -157,6 +155,22 @@ def _save_all(request, submission: Submission):
     return redirect("stats:report", submission.pk)
 
 
+def _save_one(request, submission: Submission, element) -> tuple[dict, list[Problem]]:
+    """Store one posted figure; what could not be stored is kept with its reason."""
+    typed = read_figure(element, request.POST)
+    refused, problems = {}, None
+    if typed.error:
+        refused[element.code] = typed
+    else:
+        try:
+            entries = {element.code: typed.entered}
+            problems = workflow.save_values(request.user, submission, entries)
+        except workflow.WorkflowError as exc:
+            refused[element.code] = Typed(None, typed.raw, labels.in_language(str(exc)))
+    submission.refresh_from_db()
+    return refused, problems if problems is not None else workflow.check(submission)
+
+
 @login_required
 @require_POST
 def autosave(request, pk: int, code: str):
@@ -167,19 +181,8 @@ def autosave(request, pk: int, code: str):
     element = next((e for e in spec.elements if e.code == code), None)
     if element is None:
         raise Http404
-    typed = read_figure(element, request.POST)
-    refused, problems = {}, None
-    if typed.error:
-        refused[code] = typed
-    else:
-        try:
-            problems = workflow.save_values(request.user, submission, {code: typed.entered})
-        except workflow.WorkflowError as exc:
-            refused[code] = Typed(None, typed.raw, labels.in_language(str(exc)))
-    submission.refresh_from_db()
-    if problems is None:
-        problems = workflow.check(submission)
-    _, rows = sheet(submission, problems, refused)
+    refused, problems = _save_one(request, submission, element)
+    rows = sheet(submission, problems, refused)
     related = family(spec.elements, code)
     context = {
         "submission": submission,
