@@ -185,3 +185,11 @@ def test_unknown_elements_are_refused_and_nothing_is_stored(round_2025, hanoi_li
     with pytest.raises(workflow.WorkflowError, match="XX9"):
         workflow.save_values(staff, sub, {**entries(GOOD), "XX9": Entered(D(1))})
     assert sub.values.count() == 0
+
+
+def test_numbers_too_large_to_store_are_refused_with_a_message(round_2025, hanoi_library, staff):
+    sub = report(round_2025, hanoi_library)
+    for huge in ("1e30", "0.00001"):
+        with pytest.raises(workflow.WorkflowError, match="SD02"):
+            workflow.save_values(staff, sub, {"SD02": Entered(D(huge))})
+    assert sub.values.count() == 0

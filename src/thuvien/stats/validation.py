@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from thuvien.stats.definitions import ElementSpec
 
 SUMMED = ("reported", "estimated")
+# What the database keeps: 16 digits before the decimal point, 4 after.
+LARGEST = Decimal("9999999999999999.9999")
 STATUSES = ("reported", "estimated", "not_applicable", "unknown", "suppressed")
 
 
@@ -47,6 +49,11 @@ class Problem:
     @property
     def message(self) -> str:
         return f"{self.vi} / {self.en}"
+
+
+def storable(number: Decimal) -> bool:
+    """Whether the number fits the stored precision (larger ones are refused, not cut)."""
+    return abs(number) <= LARGEST and number == number.quantize(Decimal("0.0001"))
 
 
 def parse_number(raw: str) -> Decimal:
@@ -144,6 +151,15 @@ def _number_problems(element: ElementSpec, entered: Entered) -> list[Problem]:
         if entered.status == "estimated":
             return [Problem(code, "error", "Số ước tính cần một số", "An estimate needs a number")]
         return [Problem(code, "error", "Cần nhập một số", "A number is required")]
+    if not storable(number):
+        return [
+            Problem(
+                code,
+                "error",
+                "Số quá lớn hoặc quá nhiều chữ số thập phân (tối đa 16 chữ số và 4 số lẻ)",
+                "Number too large or too precise (at most 16 digits and 4 decimals)",
+            )
+        ]
     if element.value_type == "boolean" and number not in (0, 1):
         return [Problem(code, "error", "Chỉ nhận Có hoặc Không", "Yes or no only")]
     if element.value_type == "integer" and number != number.to_integral_value():

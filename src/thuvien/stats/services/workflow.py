@@ -16,7 +16,7 @@ from thuvien.stats.models import Submission, SubmissionEvent, Value
 from thuvien.stats.models.reports import COUNTED_STATES, EDITABLE_STATES, SubmissionState
 from thuvien.stats.services import aggregation
 from thuvien.stats.services.forms import spec_of
-from thuvien.stats.validation import Entered, Problem, blocking, validate
+from thuvien.stats.validation import Entered, Problem, blocking, storable, validate
 
 S = SubmissionState
 
@@ -111,6 +111,14 @@ def _store(submission: Submission, entries: dict[str, Entered]) -> tuple[dict, d
     if unknown:
         raise WorkflowError(
             f"Chỉ tiêu không có trong biểu mẫu / elements not in the form: {', '.join(unknown)}"
+        )
+    unstorable = sorted(
+        code for code, e in entries.items() if e.number is not None and not storable(e.number)
+    )
+    if unstorable:
+        raise WorkflowError(
+            "Số quá lớn hoặc quá nhiều chữ số thập phân / number too large or too precise: "
+            + ", ".join(unstorable)
         )
     existing = {v.element.code: v for v in submission.values.select_related("element")}
     before, after = {}, {}
