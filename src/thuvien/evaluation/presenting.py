@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -47,9 +48,18 @@ def in_language(message: str) -> str:
 
 
 def number(value: Decimal | None, decimals: int = 2) -> str:
+    """Grouped by thousands in both languages (Django's Vietnamese format has no grouping
+    size, so it is given here)."""
     if value is None:
         return "—"
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 def rating_labels(round_: EvaluationRound) -> dict[str, str]:
@@ -191,12 +201,12 @@ def _values_by_evaluation(evaluations) -> dict[int, list[tuple[str, int | None]]
 
 
 def groups(rows: list[Summary]) -> list[tuple[str, list[Summary]]]:
-    """Summaries by peer group, in the order given."""
+    """Summaries by peer group (the largest group first), rows in the order given."""
     out: dict[str, tuple[str, list[Summary]]] = {}
     for row in rows:
         key = row.evaluation.peer_group
         out.setdefault(key, (peer_label(row.evaluation), []))[1].append(row)
-    return list(out.values())
+    return sorted(out.values(), key=lambda group: (-len(group[1]), group[0]))
 
 
 def indicator_heads(round_: EvaluationRound) -> list[dict]:
