@@ -68,7 +68,7 @@ class MissingCodes:
         return self._texts.get(text.strip().casefold())
 
     def status_of_number(self, number: Decimal) -> str | None:
-        return self._numbers.get(number)
+        return self._numbers.get(number) if self._numbers else None
 
 
 @dataclass(frozen=True)

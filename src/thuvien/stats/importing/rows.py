@@ -106,10 +106,13 @@ def read_cell(cell: Cell, element: ElementSpec, mapping: Mapping) -> Entered:
 
 
 def _number(cell: Cell, mapping: Mapping) -> Entered:
-    if isinstance(cell, Decimal):  # a spreadsheet number: binary noise beyond the 4 places
+    if isinstance(cell, str):
+        plain = cell.strip()
+        if plain.isdigit() and plain.isascii() and len(plain) < 16:  # most cells
+            return Entered(Decimal(plain))
+        number = _parse(plain, mapping.number_format)
+    else:  # a spreadsheet number: binary noise beyond the 4 places goes
         number = cell.quantize(PLACES) if cell.as_tuple().exponent < -4 else cell
-    else:
-        number = _parse(cell, mapping.number_format)
     status = mapping.missing.status_of_number(number)
     if status:
         return Entered(status=status)
@@ -121,9 +124,7 @@ def _number(cell: Cell, mapping: Mapping) -> Entered:
 
 
 def _parse(text: str, number_format: str) -> Decimal:
-    typed = text.strip()
-    if typed.isdigit() and typed.isascii():  # most cells: what parse_number would return
-        return Decimal(typed)
+    typed = text
     if number_format == "en":  # "1,234.5": commas group thousands, the point is decimal
         typed = typed.replace(",", "").replace(".", ",")
     try:

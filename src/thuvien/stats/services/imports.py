@@ -4,10 +4,18 @@ The file is kept as it came; its rows are read in chunks (bounded memory). Each 
 becomes the library's report in the round, "submitted" or, when the importer (the ministry
 or a province office loading figures it has already checked) asks for it, "approved"; each
 bad row goes to an error file with its errors, to be fixed and imported again. A chunk is
-one transaction that writes the reports, their figures, trail and audit entries and, for
-approved reports, their deltas to the tables (aggregation.apply_submissions): the tables
-are right after every chunk, a killed import loses nothing committed, and a rerun finds
-the rows already imported unchanged and skips them.
+one transaction that writes the reports, their figures, trail and audit entries, so a
+killed import loses nothing committed and a rerun finds the rows already imported
+unchanged and skips them.
+
+The tables follow the approved reports in one of two ways, both exact. A file of one chunk
+adds its reports' deltas in the chunk's transaction (aggregation.apply_submissions, as an
+approval does). A larger file rebuilds the round's tables from the raw values at the end
+(aggregation.rebuild): one scan of the round costs about as much as the deltas of 2,000
+reports, so a year of IMLS (9,261 rows) takes one second instead of five. Until that end
+the round's tables lag behind its counted reports; after a killed import they stay behind
+until the file is imported again (the rerun ends with the rebuild too) or the round is
+rebuilt.
 """
 
 from __future__ import annotations
@@ -237,6 +245,7 @@ class _Import:
         self.counts = _Counts()
         self.first_errors: list[dict[str, Any]] = []
         self.plan: ColumnPlan | None = None
+        self.rebuild_at_end = False
         self.now = timezone.now()
 
     def execute(self, path: Path, progress) -> dict[str, Any]:
@@ -245,6 +254,7 @@ class _Import:
         self.plan = plan_columns(table.columns, self.mapping, self.element_ids)
         progress.set_total(table.expected_rows)
         error_name = f"{self.job.params['file']}.loi.csv"
+        self.rebuild_at_end = self.approve and table.expected_rows > CHUNK
         with ErrorFile(Path(default_storage.path(error_name)), table.columns) as errors:
             for rows in _chunks(table.rows, CHUNK):
                 chunk = self._sort(
@@ -257,6 +267,9 @@ class _Import:
                     self._note_errors(row_errors)
                 self.counts.rows += len(rows)
                 progress.advance(len(rows), f"{self.counts.rejected} dòng lỗi / rows rejected")
+        if self.rebuild_at_end:
+            progress.note("Cập nhật bảng tổng hợp / updating the tables")
+            aggregation.rebuild(self.round)
         return self._report(time.monotonic() - started, error_name if errors.rows else "")
 
     def _report(self, seconds: float, error_name: str) -> dict[str, Any]:
@@ -413,7 +426,9 @@ class _Import:
         ]
         _insert_values(values)
         self._trail(writes)
-        aggregation.apply_submissions([w.report for w in writes if w.to_state == S.APPROVED], +1)
+        if not self.rebuild_at_end:
+            approved = [w.report for w in writes if w.to_state == S.APPROVED]
+            aggregation.apply_submissions(approved, +1)
         self.counts.values += len(values)
         self.counts.imported += len(writes)
         self.counts.approved += sum(w.to_state == S.APPROVED for w in writes)
