@@ -123,3 +123,12 @@ def test_pdf_reports_carry_the_vietnamese_names(client, round_, libraries, minis
     whole = client.get(f"/danh-gia/dot/{round_.pk}/tai-ve.pdf")
     text = " ".join(_pdf_text(whole.content).split())
     assert "Thư viện xã Bát Tràng" in text and "Bộ Văn hoá, Thể thao và Du lịch" in text
+
+
+def test_recompute_is_for_the_evaluating_body(client, round_, libraries, ministry):
+    login(client, Role.LIBRARY_STAFF, library=libraries["hn"])
+    assert client.post(f"/danh-gia/dot/{round_.pk}/tinh-lai/").status_code == 403
+    assert "Tính lại" not in client.get(f"/danh-gia/dot/{round_.pk}/").content.decode()
+    client.force_login(ministry)
+    response = client.post(f"/danh-gia/dot/{round_.pk}/tinh-lai/", follow=True)
+    assert "Đã tính lại chỉ số của 4 thư viện" in response.content.decode()
