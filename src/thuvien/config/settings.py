@@ -141,6 +141,15 @@ THUVIEN_INGEST_CHUNK = env_int("THUVIEN_INGEST_CHUNK", 1000)
 THUVIEN_INGEST_WORKERS = env_int("THUVIEN_INGEST_WORKERS", os.cpu_count() or 1)
 THUVIEN_MAX_INGEST_BYTES = env_int("THUVIEN_MAX_INGEST_BYTES", 2 * 1024 * 1024 * 1024)
 
+# OAI-PMH provider (/oai) and SRU server (/sru). The repository identifier is part of every
+# OAI identifier: set it once, before the first harvest, and never change it.
+THUVIEN_OAI_REPOSITORY_ID = env_str("THUVIEN_OAI_REPOSITORY_ID", "thuvien.local")
+THUVIEN_OAI_ADMIN_EMAIL = env_str("THUVIEN_OAI_ADMIN_EMAIL", "")
+THUVIEN_OAI_PAGE_SIZE = env_int("THUVIEN_OAI_PAGE_SIZE", 100)
+THUVIEN_OAI_TOKEN_TTL = env_int("THUVIEN_OAI_TOKEN_TTL", 24 * 3600)
+THUVIEN_SRU_MAX_RECORDS = env_int("THUVIEN_SRU_MAX_RECORDS", 100)
+THUVIEN_SRU_SCAN_LIMIT = env_int("THUVIEN_SRU_SCAN_LIMIT", 5000)
+
 # Mail (reminders of reporting deadlines). By default messages are written as files under
 # the data directory, so nothing is sent by accident from a development machine.
 EMAIL_BACKEND = env_str("THUVIEN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

@@ -2,11 +2,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from thuvien.catalog.views.oai import oai
+from thuvien.catalog.views.sru import sru
 from thuvien.config.api import api
 from thuvien.ops.views import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("oai", oai, name="oai"),
+    path("sru", sru, name="sru"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -64,6 +64,11 @@ class BibRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "local_id"], name="catalog_record_unique")
         ]
+        # OAI-PMH lists walk records in (datestamp, id) order, per set or across all.
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="catalog_record_datestamp"),
+            models.Index(fields=["source", "updated_at", "id"], name="catalog_record_src_stamp"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"

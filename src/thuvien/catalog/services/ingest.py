@@ -201,6 +201,7 @@ def _upsert(
             "indexed",
             "last_batch",
             "raw_format",
+            "updated_at",  # bulk_update skips auto_now: harvesters go by this date
         ],
         batch_size=CHUNK,
     )
@@ -240,7 +241,7 @@ def _refresh(record: BibRecord, batch: IngestBatch, p: Prepared, status: str) ->
     record.raw, record.marc, record.checksum = p.raw, p.marc, p.checksum
     record.title, record.year, record.conversions = p.title, p.year, p.conversions
     record.status, record.indexed, record.last_batch = status, False, batch
-    record.raw_format = batch.file_format
+    record.raw_format, record.updated_at = batch.file_format, timezone.now()
 
 
 def _replace_holdings(
@@ -280,7 +281,7 @@ def _finish_replace(batch: IngestBatch) -> int:
     gone = BibRecord.objects.filter(source_id=batch.source_id, status=RecordStatus.ACTIVE).exclude(
         last_batch=batch
     )
-    return gone.update(status=RecordStatus.DELETED, indexed=False)
+    return gone.update(status=RecordStatus.DELETED, indexed=False, updated_at=timezone.now())
 
 
 def estimate_records(path: Path, file_format: str) -> int | None:
