@@ -34,7 +34,8 @@ def _open(width: int, height: int, title: str, description: str) -> list[str]:
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
         f"width='{width}' height='{height}' role='img' aria-labelledby='t d' {FONT}>",
         f"<title id='t'>{escape(title)}</title><desc id='d'>{escape(description)}</desc>",
-        f"<text x='8' y='20' font-size='15' font-weight='bold'>{escape(title)}</text>",
+        f"<text x='8' y='20' font-size='15' font-weight='bold'>"
+        f"{escape(_clip(title, width // 9))}</text>",
     ]
 
 
@@ -58,7 +59,7 @@ def bar_chart(
         weight = "bold" if label == highlight else "normal"
         out.append(
             f"<text x='{label_w - 6}' y='{y + 15}' font-size='12' text-anchor='end' "
-            f"font-weight='{weight}'>{escape(_clip(label, 34))}</text>"
+            f"font-weight='{weight}'>{escape(_clip(label, label_w // 7))}</text>"
         )
         if value is not None:
             length = max(1.0, bar_space * float(value) / largest) if float(value) > 0 else 0

@@ -1,0 +1,47 @@
+"""The public national tables page and its downloads."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.stats.test_tables import counted  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_counted_figures_the_response_and_charts(client, counted):  # noqa: F811
+    page = client.get("/thong-ke/bang-tong-hop/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Thành phố Hà Nội" in html and "12.000" in html
+    assert "Đã tính 1/2 báo cáo" in html and "Số liệu sơ bộ" in html
+    assert html.count("<svg") == 3  # bars, map, trend
+    by_type = client.get("/thong-ke/bang-tong-hop/", {"dimension": "type", "code": ["SD04"]})
+    assert "Thư viện công cộng" in by_type.content.decode() and "9.000" in by_type.content.decode()
+
+
+def test_downloads(client, counted):  # noqa: F811
+    query = {"dimension": "province", "code": ["SD02", "VT01"]}
+    xlsx = client.get("/thong-ke/bang-tong-hop/tai-ve.xlsx", query)
+    assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A5"].value == "Thành phố Hà Nội" and sheet["E5"].value == 12000
+    csv = client.get("/thong-ke/bang-tong-hop/tai-ve.csv", query)
+    assert "Thành phố Hà Nội,1,1,100.0,12000" in csv.content.decode("utf-8-sig")
+    pdf = client.get("/thong-ke/bang-tong-hop/tai-ve.pdf", query)
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get("/thong-ke/bang-tong-hop/tai-ve.doc", query).status_code == 404
+
+
+def test_unknown_choices_fall_back_instead_of_failing(client, counted):  # noqa: F811
+    page = client.get(
+        "/thong-ke/bang-tong-hop/", {"round": "x", "dimension": "planet", "code": "DROP"}
+    )
+    assert page.status_code == 200 and "SD02" in page.content.decode()
+
+
+def test_empty_site(client, db):
+    page = client.get("/thong-ke/bang-tong-hop/")
+    assert page.status_code == 200 and "Chưa có đợt báo cáo nào" in page.content.decode()
+    assert client.get("/thong-ke/bang-tong-hop/tai-ve.csv").status_code == 404
