@@ -89,6 +89,8 @@ def read_cell(cell: Cell, element: ElementSpec, mapping: Mapping) -> Entered:
                 f"Ô dài quá {MAX_CHARS} ký tự", f"the cell is longer than {MAX_CHARS} characters"
             )
         status = mapping.missing.status_of_text(cell)
+    elif not cell.is_finite():  # a spreadsheet's NaN or infinity
+        raise CellError(f"Không phải số: «{cell}»", f"not a number: '{cell}'")
     else:
         status = mapping.missing.status_of_number(cell)
     if status:
@@ -111,14 +113,16 @@ def _number(cell: Cell, mapping: Mapping) -> Entered:
         if plain.isdigit() and plain.isascii() and len(plain) < 16:  # most cells
             return Entered(Decimal(plain))
         number = _parse(plain, mapping.number_format)
-    else:  # a spreadsheet number: binary noise beyond the 4 places goes
-        number = cell.quantize(PLACES) if cell.as_tuple().exponent < -4 else cell
+    else:
+        number = cell
     status = mapping.missing.status_of_number(number)
     if status:
         return Entered(status=status)
     if abs(number) >= LARGEST:
         raise CellError(f"Số quá lớn: {cell}", f"number too large: {cell}")
     if number.as_tuple().exponent < -4 and number != number.quantize(PLACES):
+        if not isinstance(cell, str):  # a spreadsheet number: binary noise past 4 places
+            return Entered(number.quantize(PLACES))
         raise CellError(f"Tối đa 4 chữ số thập phân: {cell}", f"at most 4 decimal places: {cell}")
     return Entered(number)
 
