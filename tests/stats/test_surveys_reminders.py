@@ -102,3 +102,23 @@ def test_reminders_before_and_after_the_deadline_once_a_day(survey, hanoi_librar
 def test_command_refuses_a_bad_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("stats_send_reminders", "--date", "26/12/2026")
+
+
+def test_results_page_by_scope(client, survey, hanoi_library, danang_library, staff, ministry):
+    other_staff = factories.user("dn2", Role.LIBRARY_STAFF, library=danang_library)
+    for user, library, software in (
+        (staff, hanoi_library, "koha"),
+        (other_staff, danang_library, "libol"),
+    ):
+        sub = Submission.objects.get(round=survey, library=library)
+        workflow.save_values(user, sub, answers(**BASE, B1=software))
+        workflow.submit(user, sub)
+    client.force_login(ministry)
+    page = client.get(f"/thong-ke/khao-sat/{survey.pk}/").content.decode()
+    assert "Đã trả lời: 2/2 thư viện" in page and page.count("<svg") >= 5
+    officer = factories.user("so-hn", Role.PROVINCE_OFFICER, province=factories.hanoi())
+    client.force_login(officer)
+    page = client.get(f"/thong-ke/khao-sat/{survey.pk}/").content.decode()
+    assert "Đã trả lời: 1/1 thư viện" in page  # only Hà Nội's library
+    client.force_login(factories.user("reader", Role.READER))
+    assert client.get(f"/thong-ke/khao-sat/{survey.pk}/").status_code == 403

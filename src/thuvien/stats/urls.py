@@ -1,12 +1,13 @@
 from django.urls import path
 
-from thuvien.stats.views import actions, attachments, dashboard, index, report
+from thuvien.stats.views import actions, attachments, dashboard, index, report, surveys
 
 app_name = "stats"
 urlpatterns = [
     path("", index.index, name="index"),
     path("bang-tong-hop/", dashboard.dashboard, name="dashboard"),
     path("bang-tong-hop/tai-ve.<str:fmt>", dashboard.download, name="download"),
+    path("khao-sat/<int:pk>/", surveys.results, name="survey_results"),
     path("bao-cao/<int:pk>/", report.report_page, name="report"),
     path("bao-cao/<int:pk>/tu-dong-luu/<str:code>/", report.autosave, name="autosave"),
     path("bao-cao/<int:pk>/tep/", attachments.upload, name="attach"),

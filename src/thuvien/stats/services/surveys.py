@@ -23,8 +23,9 @@ class QuestionResult:
     texts: list[tuple[str, str]] = field(default_factory=list)  # library, answer
 
 
-def response_counts(round_: ReportingRound) -> dict[str, int]:
-    counts = Counter(round_.submissions.values_list("state", flat=True))
+def response_counts(round_: ReportingRound, submissions=None) -> dict[str, int]:
+    chosen = round_.submissions.all() if submissions is None else submissions
+    counts = Counter(chosen.filter(round=round_).values_list("state", flat=True))
     return {
         "targets": sum(counts.values()),
         "responded": sum(counts[s] for s in RESPONDED),
@@ -33,12 +34,13 @@ def response_counts(round_: ReportingRound) -> dict[str, int]:
     }
 
 
-def survey_results(round_: ReportingRound) -> list[QuestionResult]:
-    values = (
-        Value.objects.filter(submission__round=round_, submission__state__in=RESPONDED)
-        .select_related("submission__library")
-        .order_by("submission__library__name")
-    )
+def survey_results(round_: ReportingRound, submissions=None) -> list[QuestionResult]:
+    """Results over the responses received (or over ``submissions`` of the round, e.g.
+    those of a province for its office)."""
+    values = Value.objects.filter(submission__round=round_, submission__state__in=RESPONDED)
+    if submissions is not None:
+        values = values.filter(submission__in=submissions)
+    values = values.select_related("submission__library").order_by("submission__library__name")
     by_element: dict[int, list[Value]] = {}
     for value in values:
         by_element.setdefault(value.element_id, []).append(value)
