@@ -237,7 +237,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'code'), name='evaluation_indicator'),
+            constraint=models.UniqueConstraint(fields=('criteria_set', 'code'), name='evaluation_indicator_code_once'),
         ),
         migrations.AddConstraint(
             model_name='libraryevaluation',

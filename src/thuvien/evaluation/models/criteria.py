@@ -102,7 +102,9 @@ class Indicator(models.Model):
         verbose_name_plural = _("chỉ số")
         ordering = ["criteria_set", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "code"], name="evaluation_indicator")
+            models.UniqueConstraint(
+                fields=["criteria_set", "code"], name="evaluation_indicator_code_once"
+            )
         ]
 
     def __str__(self) -> str:
