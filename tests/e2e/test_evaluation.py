@@ -86,3 +86,24 @@ def test_library_evaluation_with_self_assessment(page, evaluation_world):
     shot(page, "evaluation-library")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "evaluation-library-phone")
+
+
+def test_programme_kpis_page(page, evaluation_world):
+    from tests.evaluation.conftest import QD_206
+    from thuvien.accounts.models import User
+    from thuvien.evaluation import programmes
+    from thuvien.evaluation.models import Programme
+    from thuvien.evaluation.services.kpis import load_programme
+
+    load_programme(User.objects.get(username="bo"), programmes.load_file(QD_206))
+    sign_in(page, "bo")
+    page.goto(page.base + "/danh-gia/")
+    page.click("text=Chỉ tiêu chương trình chuyển đổi số")
+    page.fill("#id_year", "2025")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    assert Programme.objects.count() == 1
+    first = page.locator("section.kpi").first
+    assert "Tài liệu quý hiếm được số hoá" in first.inner_text()
+    assert "tỉ lệ báo cáo 75,0 %" in first.inner_text()  # Cần Thơ has no approved report
+    shot(page, "evaluation-kpis")

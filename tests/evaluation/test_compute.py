@@ -66,7 +66,7 @@ def test_missing_figures_and_division_by_zero_are_explained_not_zero(evaluated):
     )
     assert danang["3"].problem == danang["2"].problem and danang["3"].inputs["VT01"]
     assert danang["8"].value is None
-    assert danang["8"].problem == "chia cho 0 / division by zero: VT01.5 = 0"
+    assert danang["8"].problem == "chia cho 0: VT01.5 = 0 / division by zero: VT01.5 = 0"
     assert danang["8"].inputs == {"VT05.2": "0.0000", "VT01.5": "0.0000"}
     # rated: 1 (15), 4 (10), 5 (10), 6 (5), 7 (10), 9 (10) = 60% of the weight < 75%
     assert evaluated["dn"].score is None and evaluated["dn"].rating == ""

@@ -43,7 +43,7 @@ def test_codes_with_dots_are_names_and_the_inputs_come_back():
 def test_division_by_zero_is_not_computable_and_names_the_divisor():
     outcome = parse("SD04 / (VT01 - VT01.4)").evaluate({"SD04": 1, "VT01": 5, "VT01.4": 5})
     assert outcome.value is None
-    assert outcome.problem == "chia cho 0 / division by zero: VT01 - VT01.4 = 0"
+    assert outcome.problem == "chia cho 0: VT01 - VT01.4 = 0 / division by zero: VT01 - VT01.4 = 0"
 
 
 def test_missing_inputs_are_all_listed_with_their_reasons():

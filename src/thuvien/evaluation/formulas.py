@@ -84,7 +84,9 @@ class Formula:
                 context.traps[Overflow] = True
                 value = _Evaluator(self, inputs).visit(self.tree.body)
         except _ZeroDivisor as exc:
-            return Outcome(None, inputs, f"chia cho 0 / division by zero: {exc.divisor} = 0")
+            return Outcome(
+                None, inputs, f"chia cho 0: {exc.divisor} = 0 / division by zero: {exc.divisor} = 0"
+            )
         except (InvalidOperation, Overflow, DivisionByZero):
             return Outcome(None, inputs, "không tính được / cannot be computed")
         return Outcome(value, inputs)
@@ -145,7 +147,7 @@ def _rewrite(source: str) -> tuple[str, dict[str, str]]:
         if kind == "power":
             raise FormulaError("không dùng lũy thừa (**) / powers (**) are not allowed")
         if kind == "number" and len(token) > MAX_NUMBER_DIGITS:
-            raise FormulaError(f"số quá dài / number too long: {token[:12]}…")
+            raise FormulaError(f"số quá dài: {token[:12]}… / number too long: {token[:12]}…")
         if kind in ("name", "braced"):
             code = token.strip("{}") if kind == "braced" else token
             if kind == "name" and code in FUNCTIONS and source[position:].lstrip()[:1] == "(":
@@ -166,7 +168,7 @@ def _check(node: ast.AST, names: dict[str, str]) -> None:
         return
     if isinstance(node, ast.Name):
         if node.id not in names:
-            raise FormulaError(f"tên không hợp lệ / name not allowed: {node.id}")
+            raise FormulaError(f"tên không hợp lệ: {node.id} / name not allowed: {node.id}")
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _OPERATORS:
@@ -183,13 +185,18 @@ def _check(node: ast.AST, names: dict[str, str]) -> None:
     if isinstance(node, ast.Call):
         _check_call(node, names)
         return
-    raise FormulaError(f"phép toán không được phép / construct not allowed: {type(node).__name__}")
+    raise FormulaError(
+        f"không dùng được {type(node).__name__} / construct not allowed: {type(node).__name__}"
+    )
 
 
 def _check_call(node: ast.Call, names: dict[str, str]) -> None:
     if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
         called = names.get(getattr(node.func, "id", ""), ast.unparse(node.func))
-        raise FormulaError(f"chỉ được gọi min, max / only min and max may be called, not {called}")
+        raise FormulaError(
+            f"chỉ được gọi min, max, không gọi {called} / "
+            f"only min and max may be called, not {called}"
+        )
     if node.keywords or not node.args:
         raise FormulaError(
             f"{node.func.id} cần ít nhất một đối số, không đặt tên / "

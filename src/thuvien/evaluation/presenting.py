@@ -40,10 +40,11 @@ def pick(vi: str, en: str) -> str:
 
 
 def in_language(message: str) -> str:
-    """A service's "vi / en" message in the page's language."""
-    if not english() or " / " not in message:
+    """A service's "vi / en" message in the page's language (the part for it)."""
+    if " / " not in message:
         return message
-    part = message.split(" / ", 1)[1].strip()
+    vi, en = (part.strip() for part in message.split(" / ", 1))
+    part = en if english() else vi
     return part[:1].upper() + part[1:]
 
 

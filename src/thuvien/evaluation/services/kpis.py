@@ -192,25 +192,33 @@ def _share(result: KpiResult, formula) -> None:
     result.meeting = sum(1 for f in result.counted if f.meets)
     result.value = _percent(result.meeting, len(result.counted))
     if result.value is None:
-        result.problem = _nothing_counted(result.year)
+        result.problem = _nothing_counted(result)
 
 
 def _ratio(result: KpiResult, formula) -> None:
     """The formula over the sums of the counted libraries (the same libraries in the
     numerator and the denominator)."""
+    if not result.counted:
+        result.problem = _nothing_counted(result)
+        return
     for code in formula.codes:
         result.sums[code] = sum((f.inputs[code] for f in result.counted), Decimal(0))
-    if not result.counted:
-        result.problem = _nothing_counted(result.year)
-        return
     outcome = formula.evaluate(result.sums)
     result.problem = outcome.problem
     if outcome.computable:
         result.value = outcome.value.quantize(Decimal("0.1"))
 
 
-def _nothing_counted(year: int) -> str:
-    return f"không có thư viện nào có đủ số liệu năm {year} / no library has the figures for {year}"
+def _nothing_counted(result: KpiResult) -> str:
+    if not result.expected:
+        return (
+            "không có thư viện nào thuộc diện của chỉ tiêu trong danh bạ / "
+            "no library in the directory falls under this KPI"
+        )
+    return (
+        f"không có thư viện nào có đủ số liệu năm {result.year} / "
+        f"no library has the figures for {result.year}"
+    )
 
 
 def programme_results(programme: Programme, year: int, province_id: int | None = None):
