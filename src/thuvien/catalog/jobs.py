@@ -17,3 +17,10 @@ def reindex(job, progress):
     from thuvien.catalog.services.indexing import rebuild
 
     return rebuild(progress)
+
+
+@job_handler("catalog.harvest")
+def harvest(job, progress):
+    from thuvien.catalog.services.harvest import run_harvest_job
+
+    return run_harvest_job(job, progress)

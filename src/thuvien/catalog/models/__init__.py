@@ -1,4 +1,13 @@
+from thuvien.catalog.models.harvest import HarvestRun, HarvestSource
 from thuvien.catalog.models.ingest import IngestBatch, QuarantinedRecord
 from thuvien.catalog.models.records import BibRecord, Holding, Source
 
-__all__ = ["BibRecord", "Holding", "IngestBatch", "QuarantinedRecord", "Source"]
+__all__ = [
+    "BibRecord",
+    "HarvestRun",
+    "HarvestSource",
+    "Holding",
+    "IngestBatch",
+    "QuarantinedRecord",
+    "Source",
+]

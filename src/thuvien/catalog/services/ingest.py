@@ -163,6 +163,12 @@ def _store_chunk(batch: IngestBatch, outcomes: list[Outcome]) -> ChunkResult:
     return ChunkResult(counts, conversions, to_index, to_remove)
 
 
+def store_outcomes(batch: IngestBatch, outcomes: list[Outcome]) -> ChunkResult:
+    """Store records that were read and prepared elsewhere (a harvest's page) the way a file's
+    chunk is stored; inside the caller's transaction, so it can commit more with them."""
+    return _store_chunk(batch, outcomes)
+
+
 def _upsert(
     batch: IngestBatch, ready: list[Prepared]
 ) -> tuple[Counter, list[tuple[int, Any]], list[int]]:
