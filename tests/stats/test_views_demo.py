@@ -40,6 +40,9 @@ def test_demo_reports_in_every_state(demo, client):
     returned = current.get(state="returned")
     assert returned.events.get(action="return").actor.username == "so-hanoi"
     client.force_login(factories.user("bo-2", Role.MINISTRY_ADMIN))
-    page = client.get("/thong-ke/").content.decode()
+    annual = current.first().round_id
+    page = client.get("/thong-ke/", {"round": annual}).content.decode()
     assert "Thư viện Quốc gia Việt Nam" in page and "Bộ đã xác nhận" in page
+    survey = Submission.objects.filter(round__form__kind="survey", state="submitted")
+    assert survey.count() == 3  # the digital-readiness survey, three answers
     assert load_demo_statistics(demo) == {}  # `make run` again: nothing new

@@ -141,7 +141,55 @@ def load_demo_statistics(admin) -> dict[str, int]:
             _file(people, Submission.objects.get(round=last, library=library), size, 2024)
             _to_certified(people, Submission.objects.get(round=last, library=library))
             _bring_to(people, Submission.objects.get(round=current, library=library), size, state)
+    load_demo_survey(admin, libraries)
     return {"2024": last.submissions.count(), "2025": current.submissions.count()}
+
+
+READINESS = ANNUAL_FORM.parent / "khao-sat-san-sang-chuyen-doi-so.json"
+BIBLIOGRAPHIC = ANNUAL_FORM.parent / "khao-sat-du-lieu-thu-muc.json"
+# Answers of a few demo libraries to the digital-readiness survey.
+SURVEY_ANSWERS = {
+    "pl-ha-noi": dict(A1=120, A2=4, A3="100-300", A4=1, A5="book|flatbed", A6="offsite",
+                      B1="koha", B3=350_000, B4=1, B4a=12_000, B5="oai|z3950", B6=1, C1=58,
+                      C2=9, C3=41, C4=4, D1=1, D2=1500, D3="funds|rights"),
+    "pl-da-nang": dict(A1=45, A3="50-100", A4=1, A5="flatbed", A6="local", B1="libol",
+                       B3=160_000, B4=1, B4a=2_300, B5="z3950", B6=1, C1=31, C2=3, C3=12, C4=3,
+                       D1=1, D2=420, D3="funds|staff"),
+    "cm-hoi-an": dict(A1=3, A3="lt50", A4=0, A5="none", A6="none", B1="other",
+                      B1a="Bảng tính Excel", B6=0, C1=1, C3=0, C4=2, D1=0,
+                      D3="funds|staff|infra", D4="Cần hỗ trợ phần mềm quản lý miễn phí."),
+}  # fmt: skip
+
+
+def _answers(given: dict) -> dict[str, Entered]:
+    return {
+        code: Entered(text=value) if isinstance(value, str) else Entered(Decimal(value))
+        for code, value in given.items()
+    }
+
+
+def load_demo_survey(admin, libraries) -> None:
+    """The digital-readiness survey sent to the public and specialised libraries, three of
+    them answered; the bibliographic-data survey form loaded, ready to be sent."""
+    load_form(admin, load_file(BIBLIOGRAPHIC))
+    form, _ = load_form(admin, load_file(READINESS))
+    survey = open_round(
+        admin,
+        form,
+        2026,
+        period="2026-dot-1",
+        title="Khảo sát nguồn lực thư viện phục vụ chuyển đổi số – đợt 1/2026",
+        library_types=["public", "specialised"],
+        deadline=datetime.date.today() + datetime.timedelta(days=21),
+    )
+    for key, given in SURVEY_ANSWERS.items():
+        library = libraries.get(key)
+        if library is None:
+            continue
+        people = _people(key, library, admin)
+        submission = Submission.objects.get(round=survey, library=library)
+        workflow.save_values(people["filler"], submission, _answers(given))
+        workflow.submit(people["filler"], submission)
 
 
 def _people(key: str, library, admin) -> dict:
