@@ -67,3 +67,26 @@ def oai_xml(response) -> etree._Element:
 
 def oai_errors(root) -> list[str]:
     return [e.get("code") for e in root.iter(f"{OAI}error")]
+
+
+SRU_SCHEMAS = Path(__file__).resolve().parents[2] / "src/thuvien/catalog/protocols/schemas"
+SRU_NS = {
+    "http://www.loc.gov/zing/srw/": SRU_SCHEMAS / "sru-1.2-response.xsd",
+    "http://docs.oasis-open.org/ns/search-ws/sruResponse": SRU_SCHEMAS / "sru-2.0-response.xsd",
+}
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+
+
+def sru_valid(document: bytes) -> etree._Element:
+    """Check an SRU response: its envelope against the SRU schema of its version, every
+    MARCXML record in it against MARC21slim.xsd."""
+    root = etree.fromstring(document)
+    namespace = etree.QName(root).namespace
+    assert namespace in SRU_NS, namespace
+    xmllint(document, SRU_NS[namespace])
+    records = root.findall(f".//{{{MARC_NS}}}record")
+    if records:
+        collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS})
+        collection.extend(etree.fromstring(etree.tostring(r)) for r in records)
+        xmllint(etree.tostring(collection), SCHEMAS / "MARC21slim.xsd")
+    return root
