@@ -132,3 +132,12 @@ def test_recompute_is_for_the_evaluating_body(client, round_, libraries, ministr
     client.force_login(ministry)
     response = client.post(f"/danh-gia/dot/{round_.pk}/tinh-lai/", follow=True)
     assert "Đã tính lại chỉ số của 4 thư viện" in response.content.decode()
+
+
+def test_round_title_in_english(client, round_, ministry):
+    client.force_login(ministry)
+    page = client.get(f"/en/danh-gia/dot/{round_.pk}/").content.decode()
+    assert (
+        "<h1>Example criteria for evaluating provincial public libraries – "
+        "Ministry of Culture, Sports and Tourism – 2025</h1>"
+    ) in page

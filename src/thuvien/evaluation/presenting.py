@@ -63,6 +63,17 @@ def number(value: Decimal | None, decimals: int = 2) -> str:
     )
 
 
+def round_title(round_: EvaluationRound) -> str:
+    """The round's title; on English pages the English names when the title is the default
+    one (the set's name, the body's name and the year)."""
+    criteria_set, body = round_.criteria_set, round_.body
+    default = f"{criteria_set.name} – {body.name} – {round_.year}"
+    if english() and round_.title == default:
+        names = pick(criteria_set.name, criteria_set.name_en), pick(body.name, body.name_en)
+        return f"{names[0]} – {names[1]} – {round_.year}"
+    return round_.title
+
+
 def rating_labels(round_: EvaluationRound) -> dict[str, str]:
     return {r["code"]: pick(r["label"], r.get("label_en", "")) for r in round_.criteria_set.ratings}
 

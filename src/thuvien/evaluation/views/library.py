@@ -39,6 +39,7 @@ def render_evaluation(request, evaluation, *, status: int = 200, error: str = ""
     context = {
         "evaluation": evaluation,
         "round": evaluation.round,
+        "round_title": presenting.round_title(evaluation.round),
         "rows": rows,
         "mode": _mode(request.user, evaluation),
         "ratings": [(code, label) for code, label in labels.items()],

@@ -41,7 +41,7 @@ def index(request):
         request,
         "evaluation/index.html",
         {
-            "rounds": [(r, counts.get(r.pk, {})) for r in rounds],
+            "rounds": [(r, presenting.round_title(r), counts.get(r.pk, {})) for r in rounds],
             "programmes": Programme.objects.order_by("code"),
         },
     )
@@ -57,6 +57,7 @@ def round_page(request, pk: int):
         "evaluation/round.html",
         {
             "round": round_,
+            "round_title": presenting.round_title(round_),
             "set_name": presenting.pick(round_.criteria_set.name, round_.criteria_set.name_en),
             "body_name": presenting.pick(round_.body.name, round_.body.name_en),
             "groups": presenting.groups(lines),
