@@ -258,25 +258,69 @@ def _code(position: int) -> str:
     return f"E{total + 1:02d}" + (f".{part}" if part else "")
 
 
+# ---- the dashboard over HTTP ------------------------------------------------------------------
+
+
+def dashboard_paths(rounds: int) -> list[str]:
+    """200 dashboard views: every round, grouping and a few element choices, in turn."""
+    import urllib.parse
+
+    choices = []
+    for round_pk in range(1, rounds + 1):
+        for dimension in ("province", "type", "level"):
+            for first in range(1, 13):
+                codes = [f"E{first:02d}", f"E{(first % 12) + 1:02d}.1"]
+                query = {"round": round_pk, "dimension": dimension, "code": codes}
+                choices.append(urllib.parse.urlencode(query, doseq=True))
+    rng = random.Random(SEED)
+    return [f"/thong-ke/bang-tong-hop/?{rng.choice(choices)}" for _ in range(200)]
+
+
+def http_dashboard(env: dict, rounds: int) -> dict:
+    """The public tables page in the production configuration (gunicorn, one worker per
+    core), serially and with 8 concurrent clients."""
+    import catalog_zebra as web
+
+    port = web.free_port()
+    workers = str(os.cpu_count() or 2)
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "thuvien.config.wsgi", "-w", workers,
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    paths = dashboard_paths(rounds)
+    try:
+        web.wait_for_port(port, server)
+        serial, _ = web.http_run(port, paths, 1)
+        concurrent, _ = web.http_run(port, paths, web.CLIENTS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"workers": int(workers), "serial": serial, "concurrent_8": concurrent}
+
+
 # ---- orchestration ---------------------------------------------------------------------------
 
 
 def engine(env: dict, args, values_file: Path) -> dict:
+    if args.reuse:
+        return run_phase(env, "phase_measure()")
     log("setup")
     setup = run_phase(env, f"phase_setup({args.libraries}, {args.years}, {str(values_file)!r})")
     log(f"setup {setup}; measuring")
     return {**setup, **run_phase(env, "phase_measure()")}
 
 
-def postgres_env(base: dict) -> dict | None:
+def postgres_env(base: dict, fresh: bool = True) -> dict | None:
     try:
         import psycopg
 
         admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
             name = PG_URL.rsplit("/", 1)[1]
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            if fresh:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # the PostgreSQL figures are skipped on machines without it
         log(f"PostgreSQL skipped: {exc}")
         return None
@@ -288,13 +332,33 @@ def main() -> None:
     parser.add_argument("--libraries", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--http-only", action="store_true", help="only the dashboard over HTTP, on the last store"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on the stores of the last run"
+    )
     args = parser.parse_args()
-    shutil.rmtree(DATA, ignore_errors=True)
-    DATA.mkdir(parents=True)
+    sqlite_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+        "THUVIEN_DATA_DIR": str(DATA / "sqlite"),
+    }
+    sqlite_env.pop("DATABASE_URL", None)
+    if args.http_only:
+        print(json.dumps({"dashboard_http": http_dashboard(sqlite_env, args.years)}, indent=2))
+        return
     values_file = DATA / "values.csv"
-    codes = [_code(i) for i in range(ELEMENTS)]
-    log("generating values")
-    rows = write_values(values_file, args.libraries * args.years, codes)
+    if args.reuse:
+        rows = sum(1 for _ in values_file.open())
+    else:
+        shutil.rmtree(DATA, ignore_errors=True)
+        DATA.mkdir(parents=True)
+        log("generating values")
+        rows = write_values(
+            values_file, args.libraries * args.years, [_code(i) for i in range(ELEMENTS)]
+        )
     base = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "thuvien.config.settings",
@@ -307,7 +371,7 @@ def main() -> None:
     results["sqlite"] = engine(
         {**base, "THUVIEN_DATA_DIR": str(DATA / "sqlite")}, args, values_file
     )
-    pg = None if args.no_postgres else postgres_env(base)
+    pg = None if args.no_postgres else postgres_env(base, fresh=not args.reuse)
     if pg:
         results["postgresql"] = engine(pg, args, values_file)
     peer = results["duckdb"].pop("totals")
