@@ -54,12 +54,13 @@ fmt: install ## format and fix
 messages: install ## refresh the translation catalogues
 	cd src/thuvien && ../../$(THUVIEN) makemessages -l en --ignore '*/migrations/*'
 
-system-deps: ## Debian packages: xmllint, yaz (checkers, Z39.50 harvests); Zebra (harvest tests); Pango and DejaVu fonts (PDF reports)
+system-deps: ## Debian packages: xmllint, yaz (checkers, Z39.50 harvests); Zebra (harvest tests); HTTP::OAI's oai_pmh (OAI-PMH client tests); Pango and DejaVu fonts (PDF reports)
 	@command -v xmllint >/dev/null && command -v yaz-marcdump >/dev/null \
 	  && command -v yaz-client >/dev/null && command -v zebrasrv >/dev/null \
+	  && command -v oai_pmh >/dev/null \
 	  && ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu || \
 	  (apt-get update -q && apt-get install -y -q --no-install-recommends libxml2-utils yaz \
-	    idzebra-2.0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+	    idzebra-2.0 libhttp-oai-perl libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 browser-deps: ## Debian's Chromium for the browser tests
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends chromium)

@@ -41,6 +41,7 @@ from thuvien.kernel.xml import safe_parser
 __all__ = ["FORMATS", "Item", "OAIConfig", "Repository", "SetInfo", "respond"]
 
 log = logging.getLogger(__name__)
+XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,12 @@ def _record(item: Item, metadata_format: MetadataFormat, config: OAIConfig):
 def _metadata(marc: bytes, prefix: str) -> etree._Element:
     parsed = storage.load(marc)
     text = to_marcxml(parsed) if prefix == "marc21" else to_oai_dc(parsed)
-    return etree.fromstring(text.encode("utf-8"), safe_parser())
+    element = etree.fromstring(text.encode("utf-8"), safe_parser())
+    # Inside the envelope the xsi prefix would be declared only on the root: a harvester
+    # that copies the metadata out (HTTP::OAI does) gets an undeclared prefix. The
+    # schemaLocation is optional; without it each record stands alone.
+    element.attrib.pop(XSI_LOCATION, None)
+    return element
 
 
 def _check_set(selection: Selection, repository: Repository) -> None:
