@@ -360,3 +360,15 @@ def test_command_line(ministry, round_, libraries, tmp_path, capsys):
     for args, words in bad:
         with pytest.raises(CommandError, match=words):
             call_command("stats_import", *args, verbosity=0)
+
+
+def test_loaders_say_what_is_wrong_with_their_arguments(ministry, tmp_path):
+    bad = [
+        ("stats_load_imls", [str(tmp_path / "none")], "no such directory"),
+        ("stats_load_imls", [str(tmp_path), "--years", "2015"], "invalid years"),
+        ("stats_load_imls", [str(tmp_path), "--years", "2018"], "missing files"),
+        ("stats_load_ifla", [str(tmp_path)], "no values_long.csv"),
+    ]
+    for command, args, words in bad:
+        with pytest.raises(CommandError, match=words):
+            call_command(command, *args, "--user", "bo", verbosity=0)
