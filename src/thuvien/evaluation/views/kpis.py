@@ -52,13 +52,28 @@ def _scope(user, form) -> int | None:
     return int(chosen) if chosen and int(chosen) in allowed else min(allowed)
 
 
+def _latest_counted_year() -> int:
+    """The newest year with an approved or certified statistics report (this year if none):
+    the page opens on figures, not on an empty year."""
+    from thuvien.stats.models import Submission
+    from thuvien.stats.models.reports import COUNTED_STATES
+
+    latest = (
+        Submission.objects.filter(state__in=COUNTED_STATES, round__form__kind="statistics")
+        .order_by("-round__year")
+        .values_list("round__year", flat=True)
+        .first()
+    )
+    return latest or timezone.localdate().year
+
+
 @login_required
 def kpis(request):
     if not has_any_scope(request.user, Action.EVALUATION_VIEW):
         raise PermissionDenied(_("Bạn không có quyền xem / You may not see this page"))
     provinces = _provinces(request.user)
     first = Programme.objects.order_by("code").first()
-    initial = {"programme": first.pk if first else None, "year": timezone.localdate().year}
+    initial = {"programme": first.pk if first else None, "year": _latest_counted_year()}
     form = KpiFilterForm(request.GET or initial, provinces=provinces)
     province_id = _scope(request.user, form)
     programme, year, results = None, initial["year"], []

@@ -38,6 +38,10 @@ class Command(BaseCommand):
 
         for period, reports in load_demo_statistics(admin).items():
             self.stdout.write(f"Thống kê mẫu / demo statistics {period}: {reports}")
+        from thuvien.evaluation.demo import load_demo_evaluation
+
+        for title, evaluated in load_demo_evaluation(admin).items():
+            self.stdout.write(f"Đánh giá mẫu / demo evaluation {title}: {evaluated}")
         from thuvien.catalog.services.demo import load_demo_catalog
 
         for name, report in load_demo_catalog().items():
