@@ -280,7 +280,7 @@ def _leaves(info: IndexInfo, relation: str, term: str, masked: bool) -> list[Lea
     pattern = term_pattern(term)
     text = pattern.text if masked else re.sub(r"\\(.)", r"\1", term)
     if not text.strip():
-        raise Diagnostic(27, term, "Empty term unsupported")
+        raise Diagnostic(27, f'"{term}"', "Empty term unsupported")
     if masked and pattern.masked:
         raise Diagnostic(28, term, "Masking character not supported")
     if masked and (pattern.anchor_start or pattern.anchor_end):
