@@ -82,6 +82,14 @@ class Row:
     def chosen(self) -> set[str]:
         return set(self.shown.split("|")) if self.shown else set()
 
+    @property
+    def shown_label(self) -> str:
+        """What a read-only page shows: the labels of the choices made, not their codes."""
+        if self.element.value_type not in ("choice", "multi_choice"):
+            return self.shown
+        labels = dict(self.choices)
+        return ", ".join(labels.get(value, value) for value in self.shown.split("|") if value)
+
 
 @dataclass
 class Group:
@@ -141,13 +149,14 @@ def build_rows(
 
 
 def grouped(rows: list[Row]) -> list[Group]:
-    """Rows by element group, in the order the form first uses each group."""
+    """Rows by element group (a survey's questions by their section), in the order the
+    form first uses each."""
     labels = dict(ElementGroup.choices)
     groups: dict[str, Group] = {}
     for row in rows:
-        code = row.element.group
+        code = row.element.group or row.element.section
         if code not in groups:
-            groups[code] = Group(code, labels.get(code, ""), [])
+            groups[code] = Group(code, labels.get(code, row.element.section), [])
         groups[code].rows.append(row)
     return list(groups.values())
 
