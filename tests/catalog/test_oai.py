@@ -241,6 +241,10 @@ def test_from_and_until_in_both_granularities(client, two_libraries):
             "idDoesNotExist",
         ),
         (
+            {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:thuvien.local:01"},
+            "idDoesNotExist",
+        ),
+        (
             {
                 "verb": "GetRecord",
                 "metadataPrefix": "oai_dc",

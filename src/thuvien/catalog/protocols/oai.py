@@ -115,7 +115,8 @@ class OAIConfig:
     def record_id(self, identifier: str) -> int | None:
         prefix = f"oai:{self.repository_id}:"
         local = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
-        return int(local) if local.isascii() and local.isdigit() and len(local) < 19 else None
+        canonical = local.isascii() and local.isdigit() and local == str(int(local or "0"))
+        return int(local) if canonical and len(local) < 19 else None
 
 
 def respond(pairs: list[tuple[str, str]], repository: Repository, config: OAIConfig) -> bytes:

@@ -37,7 +37,7 @@ def _config(request) -> protocol.SRUConfig:
         host=host,
         port=int(port) if port.isdigit() else (443 if request.is_secure() else 80),
         database="sru",
-        max_records=max(1, settings.THUVIEN_SRU_MAX_RECORDS),
+        max_records=min(MAX_LIMIT, max(1, settings.THUVIEN_SRU_MAX_RECORDS)),
     )
 
 
