@@ -15,11 +15,15 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from tests import factories
+from tests.stats.conftest import ANNUAL
 from thuvien.accounts.models import Role
 from thuvien.kernel.audit.models import AuditEntry
 from thuvien.registry.models import LibraryAlias
+from thuvien.stats.definitions import load_file
 from thuvien.stats.importing.errors import ERRORS_COLUMN, ROW_COLUMN
 from thuvien.stats.importing.options import Mapping, parse_mapping, parse_missing_codes
+from thuvien.stats.importing.plan import ColumnPlan
+from thuvien.stats.importing.rows import read_row
 from thuvien.stats.models import Submission, Value
 from thuvien.stats.models.aggregates import Dimension
 from thuvien.stats.services import aggregation
@@ -320,6 +324,18 @@ def test_missing_codes_and_mappings_are_checked():
         parse_mapping({"number_format": "fr"})
     mapping = Mapping().with_missing({"M": "unknown"})
     assert mapping.missing.status_of_text(" m ") == "unknown"
+
+
+def test_decimals_beyond_the_stored_four_are_refused_unless_the_mapping_rounds(annual_form):
+    hours = load_file(ANNUAL).element("TV02")  # decimal
+    plan = ColumnPlan("vn_id", "vn_id", {"TV02": "TV02"}, ())
+    raw = {"vn_id": "VN-1", "TV02": "43.21957671958"}
+    strict = read_row(2, raw, plan, {"TV02": hours}, parse_mapping({"number_format": "en"}))
+    assert "at most 4 decimal places" in strict.errors[0].message
+    rounding = parse_mapping({"number_format": "en", "round_decimals": True})
+    kept = read_row(2, raw, plan, {"TV02": hours}, rounding)
+    assert kept.entries["TV02"].number == D("43.2196") and kept.rounded == 1
+    assert read_row(2, {**raw, "TV02": "43.5"}, plan, {"TV02": hours}, rounding).rounded == 0
 
 
 def test_command_line(ministry, round_, libraries, tmp_path, capsys):

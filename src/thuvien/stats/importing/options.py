@@ -79,6 +79,9 @@ class Mapping:
     ignore: frozenset[str] = frozenset()
     missing: MissingCodes = field(default_factory=MissingCodes)
     number_format: str = "vi"  # "vi": parse_number as typed in Vietnam; "en": 1,234.5
+    # Round figures with more decimals than the 4 stored (sources that prorate, e.g. IMLS
+    # FY2014 downloadable units), counted in the report; otherwise such a figure is an error.
+    round_decimals: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +90,7 @@ class Mapping:
             "ignore": sorted(self.ignore),
             "missing": self.missing.codes,
             "number_format": self.number_format,
+            "round_decimals": self.round_decimals,
         }
 
     def with_missing(self, codes: dict[str, str]) -> Mapping:
@@ -98,6 +102,7 @@ class Mapping:
             self.ignore,
             MissingCodes(merged),
             self.number_format,
+            self.round_decimals,
         )
 
 
@@ -116,11 +121,11 @@ def parse_mapping(data: Any) -> Mapping:
     if not isinstance(data, dict):
         raise SetupError(["(gốc / root): cần một đối tượng JSON / must be a JSON object"])
     problems: list[str] = []
-    unknown = sorted(set(data) - {"library", "columns", "ignore", "missing", "number_format"})
+    keys = {"library", "columns", "ignore", "missing", "number_format", "round_decimals"}
+    unknown = sorted(set(data) - keys)
     if unknown:
         problems.append(
-            f"khoá không hợp lệ / unknown keys: {', '.join(unknown)} "
-            "(library, columns, ignore, missing, number_format)"
+            f"khoá không hợp lệ / unknown keys: {', '.join(unknown)} ({', '.join(sorted(keys))})"
         )
     column, scheme = _library(data.get("library", {}), problems)
     columns = _text_dict(data.get("columns", {}), "columns", problems)
@@ -136,7 +141,14 @@ def parse_mapping(data: Any) -> Mapping:
         )
     if problems:
         raise SetupError(problems)
-    return Mapping(column, scheme, columns, frozenset(ignore), missing, number_format)
+    round_decimals = data.get("round_decimals", False)
+    if not isinstance(round_decimals, bool):
+        problems.append("round_decimals: cần true hoặc false / must be true or false")
+    if problems:
+        raise SetupError(problems)
+    return Mapping(
+        column, scheme, columns, frozenset(ignore), missing, number_format, round_decimals
+    )
 
 
 def _library(raw: Any, problems: list[str]) -> tuple[str, str]:

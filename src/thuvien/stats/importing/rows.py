@@ -37,6 +37,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
 
     broken: bool = False  # a line that could not be read as a row at all
+    rounded: int = 0  # figures rounded to the stored 4 decimal places
 
     def error(self, column: str, vi: str, en: str) -> None:
         self.errors.append(RowError(self.number, column, bilingual(vi, en)))
@@ -65,7 +66,16 @@ def read_row(
             continue
         if not entered.blank:
             row.entries[code] = entered
+            row.rounded += _rounded(raw.get(column, ""), entered, mapping)
     return row
+
+
+def _rounded(cell: Cell, entered: Entered, mapping: Mapping) -> bool:
+    """Whether a typed figure lost decimals (only a mapping that rounds lets one through)."""
+    if not mapping.round_decimals or entered.number is None or not isinstance(cell, str):
+        return False
+    plain = cell.strip()
+    return not plain.isdigit() and _parse(plain, mapping.number_format) != entered.number
 
 
 def _read_library(row: ParsedRow, cell: Cell, plan: ColumnPlan) -> None:
@@ -121,7 +131,9 @@ def _number(cell: Cell, mapping: Mapping) -> Entered:
     if abs(number) >= LARGEST:
         raise CellError(f"Số quá lớn: {cell}", f"number too large: {cell}")
     if number.as_tuple().exponent < -4 and number != number.quantize(PLACES):
-        if not isinstance(cell, str):  # a spreadsheet number: binary noise past 4 places
+        # a spreadsheet number carries binary noise past the 4 places; a text one is
+        # rounded only when the mapping says so (and counted)
+        if not isinstance(cell, str) or mapping.round_decimals:
             return Entered(number.quantize(PLACES))
         raise CellError(f"Tối đa 4 chữ số thập phân: {cell}", f"at most 4 decimal places: {cell}")
     return Entered(number)

@@ -34,7 +34,8 @@ def report_lines(job) -> list[str]:
         f"(duyệt / approved {report.get('approved', 0)}, gửi / submitted "
         f"{report.get('submitted', 0)}); không đổi / unchanged: {report.get('unchanged', 0)}; "
         f"lỗi / rejected: {report.get('rejected', 0)}",
-        f"Số liệu / figures: {report.get('values', 0)}; {report.get('seconds', 0)} s, "
+        f"Số liệu / figures: {report.get('values', 0)} (làm tròn / rounded "
+        f"{report.get('rounded', 0)}); {report.get('seconds', 0)} s, "
         f"{report.get('rows_per_second') or 0} dòng/giây / rows per second",
     ]
     if report.get("error_file"):

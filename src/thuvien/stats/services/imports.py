@@ -218,6 +218,7 @@ class _Counts:
     approved: int = 0
     submitted: int = 0
     values: int = 0
+    rounded: int = 0  # figures rounded to the stored 4 decimal places
 
 
 @dataclass
@@ -436,6 +437,7 @@ class _Import:
             approved = [w.report for w in writes if w.to_state == S.APPROVED]
             aggregation.apply_submissions(approved, +1)
         self.counts.values += len(values)
+        self.counts.rounded += sum(w.row.rounded for w in refilled)
         self.counts.imported += len(writes)
         self.counts.approved += sum(w.to_state == S.APPROVED for w in writes)
         self.counts.submitted += sum(w.to_state == S.SUBMITTED for w in writes)
