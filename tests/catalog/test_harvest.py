@@ -10,10 +10,13 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from tests import factories
 from tests.catalog.test_harvest_server import FakeOai, Item, Server, lc_items
+from thuvien.accounts.models import Role
 from thuvien.catalog.harvest import HarvestError
 from thuvien.catalog.models import BibRecord, HarvestRun, HarvestSource, Holding
 from thuvien.catalog.models.harvest import RunStatus
@@ -23,6 +26,7 @@ from thuvien.catalog.services.harvest import (
     configure_harvest,
     due_harvests,
     run_harvest,
+    start_harvest,
 )
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +262,20 @@ def test_a_provider_that_answers_with_a_day_granularity(contributor):
         harvest.refresh_from_db()
         run_harvest(harvest)
         assert server.provider.requests[-1]["from"] == harvest.harvested_until.strftime("%Y-%m-%d")
+
+
+def test_only_the_librarys_staff_set_up_and_start_its_harvests(
+    contributor, vn_library, provider, django_capture_on_commit_callbacks
+):
+    staff = factories.user("staff", Role.LIBRARY_STAFF, library=contributor)
+    other = factories.user("other", Role.LIBRARY_STAFF, library=vn_library)
+    harvest = configure_harvest(staff, contributor, "oai-pmh", endpoint=provider.url)
+    with pytest.raises(PermissionDenied):
+        configure_harvest(other, contributor, "oai-pmh", endpoint="http://x.example/oai")
+    with pytest.raises(PermissionDenied):
+        start_harvest(other, harvest)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_harvest(staff, harvest)  # the immediate task backend runs it on commit
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.report["records"]["stored"] == 35
+    assert job.created_by == staff and HarvestRun.objects.get().job == job
