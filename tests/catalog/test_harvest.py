@@ -244,11 +244,14 @@ def test_the_command_configures_lists_and_harvests(contributor, provider):
     out = StringIO()
     call_command("catalog_harvest", "--all-due", stdout=out)
     assert "no harvest is due" in out.getvalue()
-    provider.provider.always[1] = "404"
+    provider.provider.always[2] = "404"
+    out, err = StringIO(), StringIO()
     with pytest.raises(CommandError) as caught:
-        call_command("catalog_harvest", "--source", f"{contributor.vn_id}/oai", "-v", "0",
-                     stdout=StringIO(), stderr=StringIO())  # fmt: skip
+        call_command("catalog_harvest", "--source", f"{contributor.vn_id}/oai", "--full",
+                     "-v", "0", stdout=out, stderr=err)  # fmt: skip
     assert "harvests that stopped" in str(caught.value)
+    assert "unchanged: 10" in out.getvalue()  # the report of what came before the fault
+    assert "HTTP 404" in err.getvalue() and "[error]" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("catalog_harvest", "--source", "VN-99999999", stdout=StringIO())
 

@@ -38,11 +38,17 @@ class HarvestBusy(HarvestError):
 
 
 def run_harvest_job(job, progress) -> dict[str, Any]:
+    """The job handler's work. A run that stops still leaves its report on the failed job:
+    what was stored before, and why it stopped."""
     harvest = HarvestSource.objects.select_related("source__library").get(pk=job.params["harvest"])
-    params = job.params
-    return run_harvest(
-        harvest, progress, job=job, restart=params.get("restart", False), full=params.get("full")
-    )
+    flags = {"restart": job.params.get("restart", False), "full": job.params.get("full", False)}
+    try:
+        return run_harvest(harvest, progress, job=job, **flags)
+    except HarvestError:
+        row = harvest.runs.filter(job=job).order_by("-pk").first()
+        if row is not None:
+            job.report = report(row)  # the job runner saves it with the failure
+        raise
 
 
 def run_harvest(
