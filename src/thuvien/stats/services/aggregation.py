@@ -135,6 +135,7 @@ def rebuild(round_: ReportingRound | None = None) -> int:
         return 0
     sql = _FINE_SQL.format(rounds=", ".join(["%s"] * len(rounds)))
     cells: dict[tuple, list] = {}
+    _refresh_planner_statistics()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, rounds)
@@ -155,6 +156,23 @@ def rebuild(round_: ReportingRound | None = None) -> int:
             batch_size=2000,
         )
     return len(cells)
+
+
+def _refresh_planner_statistics() -> None:
+    """On PostgreSQL, ANALYZE the values when much has changed since the last analysis (a
+    bulk import just now): with stale statistics the planner picks nested loops and the scan
+    takes minutes instead of seconds."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN"
+            " ('stats_value', 'stats_submission')"
+            " AND (last_analyze IS NULL AND last_autoanalyze IS NULL"
+            " OR n_mod_since_analyze > GREATEST(n_live_tup, 1) / 10)"
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _roll_up(cells: dict[tuple, list], row: tuple) -> None:
