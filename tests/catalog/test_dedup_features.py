@@ -165,8 +165,10 @@ CASES = [
      {"title": "Truyện Kiều", "year": "1950"}, set()),  # a reprint of the 1950 edition
     ({"title": "Truyện Kiều", "year": "1985", "date_type": "r", "date2": "uuuu"},
      {"title": "Truyện Kiều", "year": "1950"}, set()),  # a reprint, original date unknown
+    ({"title": "Hanoi guide", "language": "eng"},
+     {"title": "Hanoi guide touristique", "language": "fre"}, {"language"}),
     ({"title": "Vietnamese grammar", "language": "eng"},
-     {"title": "Ngữ pháp tiếng Việt", "language": "vie"}, {"language"}),
+     {"title": "Ngữ pháp tiếng Việt", "language": "vie"}, {"title", "language"}),
     ({"title": "Francesca da Rimini", "language": "eng"},
      {"title": "Francesca da Rimini", "language": "ita"}, set()),  # same title: code doubted
     ({"title": "Địa lý", "extent": "120 tr."}, {"title": "Địa lý", "extent": "350 tr."},

@@ -22,7 +22,7 @@ from thuvien.catalog.marc.record import ControlField, DataField
 GOLDFINCH = Path(__file__).resolve().parents[3] / "shared" / "data" / "dedup" / "goldfinch"
 # The shipped model on all validation pairs (it was trained on them: the honest figures
 # are the cross-validated ones printed by bench/dedup_goldfinch.py).
-RECORDED = {"precision": 0.998, "recall": 0.975}
+RECORDED = {"precision": 0.999, "recall": 0.965}
 
 
 @pytest.fixture(scope="module")

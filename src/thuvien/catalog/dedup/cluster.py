@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from thuvien.catalog.dedup.blocking import BlockIndex
-from thuvien.catalog.dedup.features import compare
-from thuvien.catalog.dedup.model import sigmoid
 from thuvien.catalog.dedup.profile import Profile
-from thuvien.catalog.dedup.rules import Matcher, vetoes
+from thuvien.catalog.dedup.rules import Matcher
 
 __all__ = ["BatchReport", "Clusterer", "ManualDecision", "preferred"]
 
@@ -80,6 +78,7 @@ class Clusterer:
         self.scores: dict[tuple[str, str], float] = {}  # -1.0 marks a vetoed pair
         self.must: set[tuple[str, str]] = set()
         self.cannot: set[tuple[str, str]] = set()
+        self.merged_by_hand: set[str] = set()
         self._set_decisions(decisions)
 
     # --- manual decisions ---------------------------------------------------------
@@ -96,6 +95,7 @@ class Clusterer:
                 pairs = {_pair(a, b) for a in decision.left for b in decision.right if a != b}
                 self.must -= pairs
                 self.cannot |= pairs
+        self.merged_by_hand = {key for pair in self.must for key in pair}
 
     def _manual_apart(self, left: str, right: str) -> bool:
         if not self.cannot:
@@ -130,24 +130,21 @@ class Clusterer:
         """Match probability of two records (-1.0 when a veto holds), cached."""
         pair = _pair(a, b)
         if pair not in self.scores:
-            left, right = self.profiles[a], self.profiles[b]
-            x = compare(left, right)
-            if vetoes(left, right, x):
-                self.scores[pair] = -1.0
-            else:
-                evidence = sum(self.matcher.identifier_evidence(left, right).values())
-                self.scores[pair] = sigmoid(self.matcher.model.score(x) + evidence)
+            self.scores[pair] = self.matcher.assess(self.profiles[a], self.profiles[b])
         return self.scores[pair]
 
     def _agrees(self, left: str, right: str) -> bool:
-        """The anti-chaining guard for joining two clusters."""
+        """The anti-chaining guard for joining two clusters. A veto against a record that
+        a cataloguer merged by hand does not block: that record is there by decision, not
+        by resemblance."""
         ours = sorted(self.members[left])[: self.checks]
         theirs = sorted(self.members[right])[: self.checks]
-        scores = [self.score(a, b) for a in ours for b in theirs]
-        if any(s < 0 for s in scores):
+        pairs = [(a, b, self.score(a, b)) for a in ours for b in theirs]
+        manual = self.merged_by_hand
+        if any(s < 0 and a not in manual and b not in manual for a, b, s in pairs):
             return False
-        matched = sum(1 for s in scores if s >= self.matcher.threshold)
-        return matched >= self.agreement * len(scores)
+        matched = sum(1 for _, _, s in pairs if s >= self.matcher.threshold)
+        return matched >= self.agreement * len(pairs)
 
     # --- batches ------------------------------------------------------------------
 

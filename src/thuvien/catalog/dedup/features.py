@@ -74,7 +74,7 @@ def _relative(a: float | None, b: float | None) -> float:
 
 
 def _full(p: Profile) -> str:
-    return f"{p.title} {p.remainder}".strip()
+    return p.whole
 
 
 def _title_containment(a: Profile, b: Profile) -> float:

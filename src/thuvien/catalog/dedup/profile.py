@@ -46,6 +46,7 @@ class Profile:
     key: str
     title: str = ""  # title proper (245 $a), folded words
     remainder: str = ""  # other title information (245 $b)
+    whole: str = ""  # title proper and remainder
     part_numbers: tuple[int, ...] = ()  # 245 $n, as numbers
     part_names: str = ""  # 245 $p
     title_numbers: frozenset[int] = frozenset()  # numbers written in the title
@@ -105,6 +106,7 @@ def _titles(out: Profile, record: Record, ex: Extracted) -> None:
     proper = _before_responsibility(" ".join(field.values("a")))
     out.title = " ".join(title_words(proper, skip))
     out.remainder = " ".join(tokens(_before_responsibility(" ".join(field.values("b")))))
+    out.whole = f"{out.title} {out.remainder}".strip()
     out.part_numbers = tuple(n for v in field.values("n") for n in numbering(v))
     out.part_names = " ".join(tokens(" ".join(field.values("p"))))
     words = f"{out.title} {out.remainder}".split()

@@ -23,7 +23,16 @@ from thuvien.catalog.dedup.model import MODEL_PATH, TreeModel, sigmoid
 from thuvien.catalog.dedup.profile import Profile, build_profile
 from thuvien.catalog.dedup.rules import vetoes
 
-__all__ = ["PairSet", "Scores", "cross_validate", "fit", "metrics", "pair_set", "pick_threshold"]
+__all__ = [
+    "PairSet",
+    "Scores",
+    "cross_validate",
+    "fit",
+    "metrics",
+    "nested_cross_validation",
+    "pair_set",
+    "pick_threshold",
+]
 
 DEFAULT_DATA = Path(__file__).resolve().parents[5] / "shared" / "data" / "dedup" / "goldfinch"
 # Chosen by 5-fold grouped cross-validation on the validation pairs (bench prints it).
@@ -140,6 +149,31 @@ def cross_validate(data: PairSet, folds: int = 5, params: dict | None = None) ->
         for i, p in zip(test, probabilities(model, data, test), strict=True):
             out[i] = p
     return out
+
+
+def nested_cross_validation(
+    data: PairSet, folds: int = 5, precision: float = TARGET_PRECISION
+) -> list[tuple[float, Scores]]:
+    """Per outer fold: the threshold picked by a 4-fold cross-validation on the other
+    folds only, then the fold scored by a model fitted on those folds at that threshold.
+    Nothing of the scored fold, labels or scores, reaches the model or its threshold."""
+    results = []
+    for fold in range(folds):
+        inner = [i for i, f in enumerate(data.folds) if f != fold]
+        inner_data = PairSet(
+            [data.pairs[i] for i in inner],
+            [data.x[i] for i in inner],
+            [data.y[i] for i in inner],
+            [data.vetoed[i] for i in inner],
+            [f if f < fold else f - 1 for f in (data.folds[i] for i in inner)],
+        )
+        threshold = pick_threshold(inner_data.y, cross_validate(inner_data, folds - 1), precision)
+        train = [i for i in inner if not data.vetoed[i]]
+        model = fit([data.x[i] for i in train], [data.y[i] for i in train])
+        test = [i for i, f in enumerate(data.folds) if f == fold]
+        found = probabilities(model, data, test)
+        results.append((threshold, metrics([data.y[i] for i in test], found, threshold)))
+    return results
 
 
 def pick_threshold(y: Sequence[int], p: Sequence[float], precision: float) -> float:
