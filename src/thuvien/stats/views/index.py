@@ -75,6 +75,7 @@ def index(request):
             "page": page,
             "query": query.urlencode(),
             "queue": _queue(request.user),
+            "can_import": has_any_scope(request.user, Action.STATS_IMPORT),
             "one_round": bool(form.is_valid() and form.cleaned_data.get("round")),
         },
     )
