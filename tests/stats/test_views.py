@@ -190,7 +190,7 @@ def test_autosave_stores_the_figure_and_shows_the_problem(client, hanoi_report, 
     oob = re.search(
         rf'<div class="problems" id="p-{total.pk}" hx-swap-oob="true">(.*?)</div>', body, re.S
     )
-    assert oob and "khác VT01.1 + VT01.2 + VT01.3 + VT01.4 (1005)" in oob.group(1)
+    assert oob and "khác VT01.1 + VT01.2 + VT01.3 + VT01.4 (1.005)" in oob.group(1)
     assert 'id="summary"' in body and 'class="error"' in oob.group(1)
     hanoi_report.refresh_from_db()
     assert hanoi_report.state == "draft" and "Đang nhập" in body

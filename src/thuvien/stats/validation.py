@@ -169,16 +169,16 @@ def _number_problems(element: ElementSpec, entered: Entered) -> list[Problem]:
     if element.value_type == "percent" and low is None:
         low = Decimal(0)
     if low is not None and number < low:
-        vi = "Không được âm" if low == 0 else f"Không được nhỏ hơn {_plain(low)}"
-        en = "Must not be negative" if low == 0 else f"Must not be below {_plain(low)}"
+        vi = "Không được âm" if low == 0 else f"Không được nhỏ hơn {_vi(low)}"
+        en = "Must not be negative" if low == 0 else f"Must not be below {_en(low)}"
         return [Problem(code, "error", vi, en)]
     if high is not None and number > high:
         return [
             Problem(
                 code,
                 "error",
-                f"Không được lớn hơn {_plain(high)}",
-                f"Must not be above {_plain(high)}",
+                f"Không được lớn hơn {_vi(high)}",
+                f"Must not be above {_en(high)}",
             )
         ]
     return []
@@ -215,8 +215,8 @@ def _total_problems(
         Problem(
             element.code,
             "error",
-            f"{kind_vi} ({_plain(mine)}) lớn hơn tổng {element.parent} ({_plain(total)})",
-            f"{kind_en} ({_plain(mine)}) exceeds the total {element.parent} ({_plain(total)})",
+            f"{kind_vi} ({_vi(mine)}) lớn hơn tổng {element.parent} ({_vi(total)})",
+            f"{kind_en} ({_en(mine)}) exceeds the total {element.parent} ({_en(total)})",
         )
     ]
 
@@ -239,8 +239,8 @@ def _parts_sum_problems(element, by_code, values, total) -> list[Problem]:
         Problem(
             element.parent,
             "error",
-            f"Tổng {element.parent} ({_plain(total)}) khác {codes} ({_plain(added)})",
-            f"The total {element.parent} ({_plain(total)}) differs from {codes} ({_plain(added)})",
+            f"Tổng {element.parent} ({_vi(total)}) khác {codes} ({_vi(added)})",
+            f"The total {element.parent} ({_en(total)}) differs from {codes} ({_en(added)})",
         )
     ]
 
@@ -259,8 +259,8 @@ def _yoy_problems(element: ElementSpec, entered: Entered | None, last: Decimal |
         Problem(
             element.code,
             "warning",
-            f"Gấp {shown} lần năm trước ({_plain(last)}): cần giải trình",
-            f"{ratio:.2f} times last year's figure ({_plain(last)}): explain in a note",
+            f"Gấp {shown} lần năm trước ({_vi(last)}): cần giải trình",
+            f"{ratio:.2f} times last year's figure ({_en(last)}): explain in a note",
             explained=bool(entered.note.strip()),
         )
     ]
@@ -269,3 +269,18 @@ def _yoy_problems(element: ElementSpec, entered: Entered | None, last: Decimal |
 def _plain(number: Decimal) -> str:
     text = format(number.normalize(), "f") if number == number else str(number)
     return text
+
+
+def _vi(number: Decimal) -> str:
+    """1.234.567,5 as Vietnamese readers write it."""
+    return _grouped(number).replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _en(number: Decimal) -> str:
+    return _grouped(number)
+
+
+def _grouped(number: Decimal) -> str:
+    plain = _plain(number)
+    digits = len(plain.split(".")[1]) if "." in plain else 0
+    return f"{number:,.{digits}f}"
