@@ -368,9 +368,9 @@ def main() -> None:
     results: dict = {"libraries": args.libraries, "years": args.years, "values": rows}
     log("duckdb")
     results["duckdb"] = duckdb_peer(values_file, args.libraries, args.years)
-    results["sqlite"] = engine(
-        {**base, "THUVIEN_DATA_DIR": str(DATA / "sqlite")}, args, values_file
-    )
+    results["sqlite"] = engine(sqlite_env, args, values_file)
+    log("dashboard over HTTP")
+    results["sqlite"]["dashboard_http"] = http_dashboard(sqlite_env, args.years)
     pg = None if args.no_postgres else postgres_env(base, fresh=not args.reuse)
     if pg:
         results["postgresql"] = engine(pg, args, values_file)
@@ -378,8 +378,7 @@ def main() -> None:
     for name in ("sqlite", "postgresql"):
         if name in results:
             ours = results[name].pop("totals")
-            approved_back = {k: v for k, v in ours.items()}
-            results[name]["equal_to_duckdb"] = approved_back == {k: peer[k] for k in ours}
+            results[name]["equal_to_duckdb"] = ours == {k: peer[k] for k in ours}
     print(json.dumps(results, indent=2))
 
 
