@@ -236,7 +236,7 @@ FEATURES: tuple[Feature, ...] = (
             lambda a, b: 1.0 if a.main_entry == b.main_entry else 0.0,
             lambda p: p.main_entry or "title"),
     Feature("year", "Năm xuất bản gần nhất", "closest publication years", _closest_year,
-            lambda p: sorted(p.years)),
+            lambda p: ", ".join(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in p.years)),
     Feature("date1", "Năm 1 (008)", "first date (008)",
             lambda a, b: _difference(a.date1, b.date1, YEAR_CAP), lambda p: p.date1),
     Feature("reprint", "Tái bản, in lại (008/06)", "reprint or reissue (008/06)", _reprint,
