@@ -20,6 +20,7 @@ RUNS = [
     ["marc_reader.py"],
     ["catalog_ingest_search.py"],
     ["stats_aggregate.py"],
+    ["dedup_goldfinch.py"],
 ]
 
 
