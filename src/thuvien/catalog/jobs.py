@@ -24,3 +24,10 @@ def harvest(job, progress):
     from thuvien.catalog.services.harvest import run_harvest_job
 
     return run_harvest_job(job, progress)
+
+
+@job_handler("catalog.quality")
+def quality(job, progress):
+    from thuvien.catalog.services.quality import recompute
+
+    return recompute(job.params.get("library"), progress)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thuvien.catalog.views import ingest, search
+from thuvien.catalog.views import ingest, quality, search
 
 app_name = "catalog"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("nap/", ingest.ingest_list, name="ingest"),
     path("nap/<int:pk>/", ingest.batch_detail, name="batch"),
     path("nap/<int:pk>/cach-ly/<int:position>/", ingest.quarantine_detail, name="quarantine"),
+    path("chat-luong/", quality.overview, name="quality"),
+    path("chat-luong/<str:vn_id>/", quality.library_report, name="quality_library"),
 ]
