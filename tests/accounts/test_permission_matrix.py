@@ -69,6 +69,13 @@ EXPECTED = {
         Role.LIBRARY_STAFF: (Y, N),
         Role.READER: (N, N),
     },
+    Action.CATALOG_CLUSTER: {
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.STATS_MANAGE_FORMS: {
         Role.MINISTRY_ADMIN: (Y, Y),
         Role.NATIONAL_LIBRARY: (N, N),

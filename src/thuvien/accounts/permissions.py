@@ -23,6 +23,7 @@ class Action(StrEnum):
     REGISTRY_VIEW_NOTIFICATIONS = "registry.view_notifications"
     REGISTRY_SUBMIT_NOTIFICATION = "registry.submit_notification"
     CATALOG_INGEST = "catalog.ingest"
+    CATALOG_CLUSTER = "catalog.cluster"
     STATS_MANAGE_FORMS = "stats.manage_forms"
     STATS_OPEN_ROUND = "stats.open_round"
     STATS_VIEW_REPORT = "stats.view_report"
@@ -91,6 +92,11 @@ MATRIX: dict[Action, dict[str, Scope]] = {
         _R.MINISTRY_ADMIN: Scope.ANY,
         _R.NATIONAL_LIBRARY: Scope.ANY,
         _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    # Merging and splitting clusters of duplicates changes what every library's readers see.
+    Action.CATALOG_CLUSTER: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
     },
     # Statistics (TT 16/2022): the ministry defines forms and rounds; a library fills in its
     # own report (the province office may fill in for libraries without staff, e.g. commune

@@ -62,6 +62,7 @@ def search_catalog(
     ranges = {}
     if filters.year_from is not None or filters.year_to is not None:
         ranges["year"] = (filters.year_from, filters.year_to)
+    chosen["collapsed"] = ["0"]  # one hit per cluster of duplicates: its preferred record
     sort = SORTS[filters.sort]
     query = SearchQuery(
         text=text,

@@ -140,6 +140,9 @@ THUVIEN_INGEST_CHUNK = env_int("THUVIEN_INGEST_CHUNK", 1000)
 # Processes that read and prepare ISO 2709 records during an ingest (1: all in one process).
 THUVIEN_INGEST_WORKERS = env_int("THUVIEN_INGEST_WORKERS", os.cpu_count() or 1)
 THUVIEN_MAX_INGEST_BYTES = env_int("THUVIEN_MAX_INGEST_BYTES", 2 * 1024 * 1024 * 1024)
+# How a cluster of duplicate records picks the record it shows, rules in order
+# (thuvien.catalog.services.clusters.RULES).
+THUVIEN_CATALOG_PREFERRED = env_list("THUVIEN_CATALOG_PREFERRED", "nlv_first,most_complete")
 # The data-quality report's verdict: JSON overriding some of the default thresholds
 # (thuvien.catalog.services.quality.DEFAULT_THRESHOLDS); empty keeps the defaults.
 THUVIEN_CATALOG_QUALITY_THRESHOLDS = env_str("THUVIEN_CATALOG_QUALITY_THRESHOLDS", "")

@@ -41,6 +41,10 @@ CATALOG_INDEX = IndexSchema(
         Field("title_sort", "keyword", sortable=True, stored=False),
         Field("responsibility", "keyword"),
         Field("edition", "keyword"),
+        # One hit per cluster of duplicates: its preferred record, with the union of the
+        # members' holdings; the other members are indexed with collapsed "1" and hidden.
+        Field("cluster", "keyword", stored=False),  # a database id: filter by it, never shown
+        Field("collapsed", "keyword"),
     ),
 )
 INDEX_BATCH = 2000
@@ -73,7 +77,40 @@ def _holding_facets(record_ids: list[int]) -> dict[int, tuple[set[str], set[str]
     return out
 
 
-def document(record_id: int, extracted, libraries: set[str], provinces: set[str]) -> dict:
+def _cluster_fields(record_ids: list[int]) -> dict[int, tuple[str, bool, list[int]]]:
+    """Per clustered record: its cluster id, whether another record is the cluster's hit,
+    and the records whose holdings its facets show (every member, for the hit)."""
+    from thuvien.catalog.models import ClusterMember
+
+    rows = list(
+        ClusterMember.objects.filter(record_id__in=record_ids).values_list(
+            "record_id", "cluster_id", "cluster__preferred_id"
+        )
+    )
+    hits = {cluster for record, cluster, chosen in rows if record == chosen}
+    members: dict[int, list[int]] = {}
+    for record, cluster in ClusterMember.objects.filter(cluster_id__in=hits).values_list(
+        "record_id", "cluster_id"
+    ):
+        members.setdefault(cluster, []).append(record)
+    return {
+        record: (
+            str(cluster),
+            chosen is not None and record != chosen,
+            members[cluster] if record == chosen else [record],
+        )
+        for record, cluster, chosen in rows
+    }
+
+
+def document(
+    record_id: int,
+    extracted,
+    libraries: set[str],
+    provinces: set[str],
+    cluster: str = "",
+    collapsed: bool = False,
+) -> dict:
     year = extracted.year
     return {
         "id": str(record_id),
@@ -99,6 +136,8 @@ def document(record_id: int, extracted, libraries: set[str], provinces: set[str]
         "title_sort": extracted.title_sort,
         "responsibility": extracted.responsibility or "",
         "edition": extracted.edition or "",
+        "cluster": cluster,
+        "collapsed": "1" if collapsed else "0",
     }
 
 
@@ -122,10 +161,18 @@ def _documents_for(records: Iterable) -> Iterator[dict[str, Any]]:
     from thuvien.catalog.marc.extract import extract
 
     records = list(records)
-    facets = _holding_facets([r.pk for r in records])
+    clusters = _cluster_fields([r.pk for r in records])
+    alone = ("", False, [])
+    holders = {r.pk: clusters.get(r.pk, alone)[2] or [r.pk] for r in records}
+    facets = _holding_facets(sorted({pk for ids in holders.values() for pk in ids}))
     for record in records:
-        libraries, provinces = facets.get(record.pk, (set(), set()))
-        yield document(record.pk, extract(parse_stored(record.marc)), libraries, provinces)
+        libraries, provinces = set(), set()
+        for pk in holders[record.pk]:
+            libraries |= facets.get(pk, (set(), set()))[0]
+            provinces |= facets.get(pk, (set(), set()))[1]
+        cluster, collapsed, _ = clusters.get(record.pk, alone)
+        extracted = extract(parse_stored(record.marc))
+        yield document(record.pk, extracted, libraries, provinces, cluster, collapsed)
 
 
 def parse_stored(marc: bytes | memoryview):

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as RefusedDecision
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from thuvien.accounts.permissions import Action, has_perm
 from thuvien.catalog.models import BibRecord
 from thuvien.catalog.models.records import RecordStatus
 from thuvien.catalog.selectors import FILTERS, CatalogFilters, search_catalog
@@ -65,13 +71,19 @@ def _record(pk: int) -> BibRecord:
 def record_page(request, pk: int):
     from thuvien.catalog.marc.citation import apa, tcvn4743
     from thuvien.catalog.marc.extract import extract
+    from thuvien.catalog.services.clusters import cluster_view
     from thuvien.catalog.services.indexing import parse_stored
 
     record = _record(pk)
+    cluster = cluster_view(record)
     marc = parse_stored(record.marc)
     extracted = extract(marc)
-    holdings = record.holdings.select_related("library__province").order_by(
-        "library__name", "location"
+    holdings = (  # a cluster shows the union of its members' holdings
+        cluster["holdings"]
+        if cluster
+        else record.holdings.select_related("library__province").order_by(
+            "library__name", "location"
+        )
     )
     rows = [
         (
@@ -94,8 +106,49 @@ def record_page(request, pk: int):
             "deleted": record.status == RecordStatus.DELETED,
             "apa": apa(marc, extracted),
             "tcvn": tcvn4743(marc, extracted),
+            "cluster": cluster,
+            "can_correct": has_perm(request.user, Action.CATALOG_CLUSTER),
         },
     )
+
+
+@login_required
+@require_POST
+def record_merge(request, pk: int):
+    """A cataloguer joins this record's cluster with another record's, for good."""
+    from thuvien.catalog.services.clusters import merge
+
+    record, other = _record(pk), request.POST.get("other", "").strip().lstrip("#")
+    target = BibRecord.objects.filter(pk=int(other)).first() if other.isdigit() else None
+    if target is None:
+        messages.error(request, _("Không có biểu ghi số này."))
+        return redirect("catalog:record", pk=pk)
+    return _decide(request, pk, lambda: merge(request.user, record, target, _reason(request)))
+
+
+@login_required
+@require_POST
+def record_split(request, pk: int):
+    """A cataloguer takes this record out of its cluster, for good."""
+    from thuvien.catalog.services.clusters import split
+
+    record = _record(pk)
+    return _decide(request, pk, lambda: split(request.user, record, _reason(request)))
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "")[:2000]
+
+
+def _decide(request, pk: int, apply):
+    """Apply a merge or split; a refused permission is a 403, a bad request a message."""
+    try:
+        apply()
+    except RefusedDecision as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã lưu quyết định; cụm được tính lại."))
+    return redirect("catalog:record", pk=pk)
 
 
 EXPORTS = {
