@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_harvest"),
+        ("catalog", "0004_clusters"),
         ("registry", "0001_initial"),
     ]
 
