@@ -104,7 +104,7 @@ def test_report_from_draft_to_certified(page, report):
     assert field(page, "TV02").input_value() == "12,5"
     assert str(stored(report, "TV02")) == "12.5000" and stored(report, "VT01") == 1234
     message = problem_of(page, "VT01")
-    assert "Tổng VT01 (1234) khác VT01.1 + VT01.2 + VT01.3 + VT01.4 (1240)" in message
+    assert "Tổng VT01 (1.234) khác VT01.1 + VT01.2 + VT01.3 + VT01.4 (1.240)" in message
     assert "Cần xem lại 1 số liệu" in page.locator("#summary").inner_text()
     shot_at(page, field(page, "VT01"), "stats-report-total-does-not-add-up")
 
@@ -198,7 +198,7 @@ def test_a_warning_explained_in_a_note(page, report):
     assert row.locator(".fig-last").inner_text().endswith("1.000")
     type_figure(page, "SD02", "5.000")
     warning = row.locator(".problems li.warning")
-    assert "Gấp 5,00 lần năm trước (1000): cần giải trình" in warning.inner_text()
+    assert "Gấp 5,00 lần năm trước (1.000): cần giải trình" in warning.inner_text()
     assert row.locator("details").get_attribute("open") is not None  # the note is offered
     shot_at(page, row, "stats-report-warning")
     page.fill("input[name='n-SD02']", "Năm 2025 mở thêm phòng đọc thiếu nhi và thư viện lưu động")
