@@ -45,3 +45,16 @@ def test_empty_site(client, db):
     page = client.get("/thong-ke/bang-tong-hop/")
     assert page.status_code == 200 and "Chưa có đợt báo cáo nào" in page.content.decode()
     assert client.get("/thong-ke/bang-tong-hop/tai-ve.csv").status_code == 404
+
+
+def test_a_counted_report_shows_the_library_beside_its_peers(client, counted, staff, ministry):  # noqa: F811
+    from thuvien.stats.models import Submission
+
+    report = Submission.objects.get(round=counted, state="approved")
+    client.force_login(staff)
+    page = client.get(f"/thong-ke/bao-cao/{report.pk}/").content.decode()
+    assert "So với nhóm thư viện cùng loại, cùng cấp và cả nước" in page
+    assert "Trung vị nhóm (1 thư viện)" in page and "Bình quân cả nước" in page
+    draft = Submission.objects.exclude(pk=report.pk).get(round=counted)
+    client.force_login(ministry)
+    assert "So với nhóm" not in client.get(f"/thong-ke/bao-cao/{draft.pk}/").content.decode()

@@ -88,9 +88,42 @@ def render_report(request, submission: Submission, *, status: int = 200, **extra
         "attachments": selectors.attachments(submission),
         "attachment_form": extra.pop("attachment_form", None) or AttachmentForm(),
         "english": labels.english(),
+        "comparisons": _comparisons(submission),
         **extra,
     }
     return render(request, "stats/report.html", context, status=status)
+
+
+# The ministry's headline figures, compared once a report counts in the tables.
+COMPARED = ("VT01", "SD01", "SD02", "SD04")
+
+
+def _comparisons(submission: Submission) -> list[str]:
+    """Charts of the library's headline figures beside its peer group's median (same type
+    and level) and the national mean per reporting library, for a counted report."""
+    from thuvien.stats import charts, tables
+    from thuvien.stats.models.reports import COUNTED_STATES
+
+    if submission.state not in COUNTED_STATES:
+        return []
+    elements = {e.code: e for e in submission.round.form.elements.filter(code__in=COMPARED)}
+    drawn = []
+    for code in COMPARED:
+        element = elements.get(code)
+        if element is None:
+            continue
+        found = tables.library_against_peers(submission, code)
+        if found.library is None:
+            continue
+        label = element.label_en if labels.english() and element.label_en else element.label
+        mine = submission.library.name
+        items = [
+            (mine, found.library),
+            (_("Trung vị nhóm (%(n)d thư viện)") % {"n": found.peer_count}, found.peer_median),
+            (_("Bình quân cả nước"), found.national_mean),
+        ]
+        drawn.append(charts.bar_chart(items, f"{code} {label}", element.unit, highlight=mine))
+    return drawn
 
 
 def _sent_back(submission: Submission, trail):
