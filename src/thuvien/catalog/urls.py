@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thuvien.catalog.views import ingest, quality, search
+from thuvien.catalog.views import harvest, ingest, quality, search
 
 app_name = "catalog"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("nap/", ingest.ingest_list, name="ingest"),
     path("nap/<int:pk>/", ingest.batch_detail, name="batch"),
     path("nap/<int:pk>/cach-ly/<int:position>/", ingest.quarantine_detail, name="quarantine"),
+    path("thu-thap/", harvest.harvest_list, name="harvest"),
+    path("thu-thap/<int:pk>/chay/", harvest.harvest_now, name="harvest_now"),
     path("chat-luong/", quality.overview, name="quality"),
     path("chat-luong/<str:vn_id>/", quality.library_report, name="quality_library"),
 ]
