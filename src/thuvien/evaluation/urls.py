@@ -1,10 +1,11 @@
 from django.urls import path
 
-from thuvien.evaluation.views import kpis, library, rounds
+from thuvien.evaluation.views import kpis, library, opening, rounds
 
 app_name = "evaluation"
 urlpatterns = [
     path("", rounds.index, name="index"),
+    path("mo-dot/", opening.open_round_page, name="open_round"),
     path("chi-tieu-chuong-trinh/", kpis.kpis, name="kpis"),
     path("dot/<int:pk>/", rounds.round_page, name="round"),
     path("dot/<int:pk>/tinh-lai/", rounds.recompute, name="recompute"),

@@ -43,6 +43,7 @@ def index(request):
         {
             "rounds": [(r, presenting.round_title(r), counts.get(r.pk, {})) for r in rounds],
             "programmes": Programme.objects.order_by("code"),
+            "can_open": has_any_scope(request.user, Action.EVALUATION_MANAGE),
         },
     )
 
