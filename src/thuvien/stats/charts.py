@@ -163,22 +163,35 @@ def choropleth(
 ) -> str:
     """A map of the provinces (GeoJSON features with properties.code and .name) coloured
     in five classes of equal count; provinces without a figure are grey and say so."""
-    bounds = _bounds(features)
-    scale, offset = _projection(bounds, width - 20, height - 120)
+    paths = _projected(features, width, height)
     breaks = _quantile_breaks([float(v) for v in values.values() if v is not None])
     out = _open(width, height, title, _describe(sorted(values.items()), unit, digits))
-    for feature in features:
+    for feature, drawn in zip(features, paths, strict=True):
         code, name = feature["properties"]["code"], feature["properties"]["name"]
         value = values.get(code)
         fill = NO_DATA if value is None else MAP_CLASSES[_class(float(value), breaks)]
         shown = f"{name}: {format_number(value, digits)} {unit}".strip()
         out.append(
-            f"<path d='{_path(feature['geometry'], scale, offset)}' fill='{fill}' "
+            f"<path d='{drawn}' fill='{fill}' "
             f"stroke='#fff' stroke-width='0.5'><title>{escape(shown)}</title></path>"
         )
     out += _legend(breaks, height, digits)
     out.append("</svg>")
     return "".join(out)
+
+
+_PROJECTED: dict[tuple[int, int, int], list[str]] = {}
+
+
+def _projected(features: list[dict], width: int, height: int) -> list[str]:
+    """The features' outlines as SVG paths, projected once per list of features and size
+    (the shipped boundaries are drawn on every dashboard view)."""
+    key = (id(features), width, height)
+    if key not in _PROJECTED:
+        scale, offset = _projection(_bounds(features), width - 20, height - 120)
+        _PROJECTED.clear()  # one map at a time is drawn; keep the cache small
+        _PROJECTED[key] = [_path(f["geometry"], scale, offset) for f in features]
+    return _PROJECTED[key]
 
 
 def _bounds(features: list[dict]) -> tuple[float, float, float, float]:
