@@ -42,8 +42,10 @@ class Command(BaseCommand):
 
         for title, evaluated in load_demo_evaluation(admin).items():
             self.stdout.write(f"Đánh giá mẫu / demo evaluation {title}: {evaluated}")
-        from thuvien.catalog.services.demo import load_demo_catalog
+        from thuvien.catalog.services.demo import load_demo_catalog, rebuild_index_if_outdated
 
+        if rebuild_index_if_outdated():
+            self.stdout.write("Chỉ mục mục lục đã được tạo lại / catalogue index rebuilt")
         for name, report in load_demo_catalog().items():
             self.stdout.write(f"Mục lục mẫu / demo catalogue {name}: {report['records']}")
         self.stdout.write(
