@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django_tasks import task
 
 from thuvien.accounts.permissions import Action, require
 from thuvien.catalog.dedup.blocking import MAX_BLOCK, blocking_keys
@@ -449,3 +450,15 @@ def cluster_view(record: BibRecord) -> dict | None:
         ],
         "own_duplicates": by_library[record.source.library_id] > 1,
     }
+
+
+@task()
+def cluster_source_task(source_id: int) -> dict[str, int]:
+    """Cluster a source's records that are new, changed or deleted, then index what the
+    clusters changed. The whole source is the scope, so the deletions of replace mode and
+    an earlier run's leftovers are seen too; unchanged records are skipped by checksum."""
+    from thuvien.catalog.services.indexing import index_pending
+
+    report = cluster_records(BibRecord.objects.filter(source_id=source_id).values("pk"))
+    index_pending()  # the source's records and other libraries' whose cluster changed
+    return report.as_dict()

@@ -429,21 +429,20 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
         feed.close()
     if batch.mode == IngestMode.REPLACE:
         counts["deleted"] += _finish_replace(batch)
-    clustered = _cluster(batch)
     if index:
         index_pending(batch.source_id)  # deletions, and anything an earlier run left
-        if clustered.reindex:
-            index_pending()  # other libraries' records whose cluster the batch changed
-    return _close(batch, counts, conversions)
+    report = _close(batch, counts, conversions)
+    _cluster_later(batch)
+    return report
 
 
-def _cluster(batch: IngestBatch):
-    """Cluster the source's records that are new, changed or deleted (ADR 0016): the whole
-    source is the scope, so the deletions of replace mode and an earlier run's leftovers
-    are seen too; the others are skipped by their checksum."""
-    from thuvien.catalog.services.clusters import cluster_records
+def _cluster_later(batch: IngestBatch) -> None:
+    """The source's new, changed and deleted records are clustered by the task worker once
+    the ingest is done (ADR 0016): the records are searchable as soon as the ingest ends,
+    and the worker, the only index writer, folds the clusters into the index after."""
+    from thuvien.catalog.services.clusters import cluster_source_task
 
-    return cluster_records(BibRecord.objects.filter(source_id=batch.source_id).values("pk"))
+    cluster_source_task.enqueue(batch.source_id)
 
 
 def _flush(batch, outcomes: list[Outcome], counts, conversions, progress, feed) -> None:
