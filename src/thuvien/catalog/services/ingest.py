@@ -432,7 +432,8 @@ def run_ingest(batch: IngestBatch, progress=None, *, index: bool = True) -> dict
     if index:
         index_pending(batch.source_id)  # deletions, and anything an earlier run left
     report = _close(batch, counts, conversions)
-    _cluster_later(batch)
+    if index:  # without the index (a caller that indexes later) clustering waits too
+        _cluster_later(batch)
     return report
 
 
