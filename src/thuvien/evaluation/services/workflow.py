@@ -15,7 +15,7 @@ from thuvien.accounts.permissions import Action, Target, has_perm, require
 from thuvien.evaluation import scoring
 from thuvien.evaluation.models import EvaluationEvent, LibraryEvaluation
 from thuvien.evaluation.models.rounds import SELF_EDITABLE, EvaluationState
-from thuvien.kernel.audit.log import record_change
+from thuvien.kernel.audit.log import record_change, record_step
 
 S = EvaluationState
 
@@ -192,21 +192,6 @@ def _final_score(evaluation, finals) -> Decimal | None:
 
 
 def _move(user, evaluation, to_state: str, action: str, comment: str = "") -> None:
-    before = evaluation.state
-    evaluation.state = to_state
-    EvaluationEvent.objects.create(
-        evaluation=evaluation,
-        action=action,
-        from_state=before,
-        to_state=to_state,
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        comment=comment,
-    )
-    record_change(
-        user,
-        f"evaluation.{action}",
-        evaluation,
-        before={"state": before},
-        after={"state": to_state},
-        note=comment,
+    record_step(
+        user, evaluation, EvaluationEvent, "evaluation", "evaluation", to_state, action, comment
     )

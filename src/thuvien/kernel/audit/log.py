@@ -62,3 +62,36 @@ def record_change(
         after=_jsonable(after) if after is not None else None,
         note=note,
     )
+
+
+def record_step(
+    user,
+    instance,
+    event_model,
+    owner: str,
+    prefix: str,
+    to_state: str,
+    action: str,
+    comment: str = "",
+):
+    """A workflow step: the instance moves to ``to_state``, its trail gets an event
+    (``event_model`` with ``owner`` naming the instance's foreign key) and the audit log an
+    entry "<prefix>.<action>". The caller saves the instance."""
+    before = instance.state
+    instance.state = to_state
+    event_model.objects.create(
+        **{owner: instance},
+        action=action,
+        from_state=before,
+        to_state=to_state,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        comment=comment,
+    )
+    record_change(
+        user,
+        f"{prefix}.{action}",
+        instance,
+        before={"state": before},
+        after={"state": to_state},
+        note=comment,
+    )

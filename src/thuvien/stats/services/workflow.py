@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from thuvien.accounts.permissions import Action, Target, require
-from thuvien.kernel.audit.log import record_change
+from thuvien.kernel.audit.log import record_change, record_step
 from thuvien.stats.models import Submission, SubmissionEvent, Value
 from thuvien.stats.models.reports import COUNTED_STATES, EDITABLE_STATES, SubmissionState
 from thuvien.stats.services import aggregation
@@ -220,21 +220,4 @@ def _step(user, submission, from_states, to_state, action, comment) -> Submissio
 
 
 def _move(user, submission: Submission, to_state: str, action: str, comment: str = "") -> None:
-    before = submission.state
-    submission.state = to_state
-    SubmissionEvent.objects.create(
-        submission=submission,
-        action=action,
-        from_state=before,
-        to_state=to_state,
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        comment=comment,
-    )
-    record_change(
-        user,
-        f"stats.{action}",
-        submission,
-        before={"state": before},
-        after={"state": to_state},
-        note=comment,
-    )
+    record_step(user, submission, SubmissionEvent, "submission", "stats", to_state, action, comment)
