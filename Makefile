@@ -54,13 +54,18 @@ fmt: install ## format and fix
 messages: install ## refresh the translation catalogues
 	cd src/thuvien && ../../$(THUVIEN) makemessages -l en --ignore '*/migrations/*'
 
-system-deps: ## Debian packages: xmllint, yaz (checkers, Z39.50 harvests); Zebra (harvest tests); HTTP::OAI's oai_pmh (OAI-PMH client tests); Pango and DejaVu fonts (PDF reports)
+system-deps: ## Debian packages: xmllint, yaz (checkers, Z39.50 harvests); Zebra (harvest tests); HTTP::OAI's oai_pmh (OAI-PMH client tests); Pango and DejaVu fonts (PDF reports); libvips, tesseract with Vietnamese (digital collections); IIPImage under lighttpd (the tile benchmark's peer)
 	@command -v xmllint >/dev/null && command -v yaz-marcdump >/dev/null \
 	  && command -v yaz-client >/dev/null && command -v zebrasrv >/dev/null \
-	  && command -v oai_pmh >/dev/null \
+	  && command -v oai_pmh >/dev/null && command -v tesseract >/dev/null \
+	  && command -v vips >/dev/null && command -v lighttpd >/dev/null \
+	  && test -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata \
+	  && test -x /usr/lib/iipimage-server/iipsrv.fcgi \
 	  && ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu || \
 	  (apt-get update -q && apt-get install -y -q --no-install-recommends libxml2-utils yaz \
-	    idzebra-2.0 libhttp-oai-perl libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+	    idzebra-2.0 libhttp-oai-perl libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+	    libvips42 libvips-tools tesseract-ocr tesseract-ocr-vie poppler-utils \
+	    iipimage-server lighttpd)
 
 browser-deps: ## Debian's Chromium for the browser tests
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends chromium)
