@@ -24,3 +24,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = str(_TMP / "test.sqlite3")  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test-db.sqlite3")}  # noqa: F405
+THUVIEN_DIGITAL_DIR = _TMP / "digital"
+THUVIEN_OCFL_ROOT = _TMP / "ocfl"
+THUVIEN_OCFL_REPLICA = _TMP / "ocfl-replica"

@@ -76,6 +76,27 @@ EXPECTED = {
         Role.LIBRARY_STAFF: (N, N),
         Role.READER: (N, N),
     },
+    Action.DIGITAL_INGEST: {
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (Y, N),
+        Role.READER: (N, N),
+    },
+    Action.DIGITAL_VIEW_RESTRICTED: {
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (Y, N),
+        Role.READER: (N, N),
+    },
+    Action.DIGITAL_PRESERVE: {
+        Role.MINISTRY_ADMIN: (Y, Y),
+        Role.NATIONAL_LIBRARY: (Y, Y),
+        Role.PROVINCE_OFFICER: (N, N),
+        Role.LIBRARY_STAFF: (N, N),
+        Role.READER: (N, N),
+    },
     Action.STATS_MANAGE_FORMS: {
         Role.MINISTRY_ADMIN: (Y, Y),
         Role.NATIONAL_LIBRARY: (N, N),

@@ -24,6 +24,9 @@ class Action(StrEnum):
     REGISTRY_SUBMIT_NOTIFICATION = "registry.submit_notification"
     CATALOG_INGEST = "catalog.ingest"
     CATALOG_CLUSTER = "catalog.cluster"
+    DIGITAL_INGEST = "digital.ingest"
+    DIGITAL_VIEW_RESTRICTED = "digital.view_restricted"
+    DIGITAL_PRESERVE = "digital.preserve"
     STATS_MANAGE_FORMS = "stats.manage_forms"
     STATS_OPEN_ROUND = "stats.open_round"
     STATS_VIEW_REPORT = "stats.view_report"
@@ -95,6 +98,23 @@ MATRIX: dict[Action, dict[str, Scope]] = {
     },
     # Merging and splitting clusters of duplicates changes what every library's readers see.
     Action.CATALOG_CLUSTER: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+    },
+    # Digital collections: a library digitises and publishes its own holdings; restricted
+    # objects are read by its staff (and NLV and the ministry, which run the national
+    # programme); the preservation store is run by NLV and the ministry.
+    Action.DIGITAL_INGEST: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.DIGITAL_VIEW_RESTRICTED: {
+        _R.MINISTRY_ADMIN: Scope.ANY,
+        _R.NATIONAL_LIBRARY: Scope.ANY,
+        _R.LIBRARY_STAFF: Scope.LIBRARY,
+    },
+    Action.DIGITAL_PRESERVE: {
         _R.MINISTRY_ADMIN: Scope.ANY,
         _R.NATIONAL_LIBRARY: Scope.ANY,
     },

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "thuvien.catalog",
     "thuvien.stats",
     "thuvien.evaluation",
+    "thuvien.digital",
     "thuvien.ops",
     "thuvien.portal",
 ]
@@ -155,6 +156,28 @@ THUVIEN_OAI_PAGE_SIZE = env_int("THUVIEN_OAI_PAGE_SIZE", 100)
 THUVIEN_OAI_TOKEN_TTL = env_int("THUVIEN_OAI_TOKEN_TTL", 24 * 3600)
 THUVIEN_SRU_MAX_RECORDS = env_int("THUVIEN_SRU_MAX_RECORDS", 100)
 THUVIEN_SRU_SCAN_LIMIT = env_int("THUVIEN_SRU_SCAN_LIMIT", 5000)
+
+# Digital collections. Derivatives (pyramidal TIFF, access JPEG, thumbnail, OCR words) live
+# under THUVIEN_DIGITAL_DIR; masters and metadata are preserved in an OCFL storage root and
+# replicated to a second root (put it on another disk or a mounted object store).
+THUVIEN_DIGITAL_DIR = env_path("THUVIEN_DIGITAL_DIR", DATA_DIR / "digital")
+THUVIEN_OCFL_ROOT = env_path("THUVIEN_OCFL_ROOT", DATA_DIR / "ocfl")
+THUVIEN_OCFL_REPLICA = env_path("THUVIEN_OCFL_REPLICA", DATA_DIR / "ocfl-replica")
+# Networks that count as "in the library" for objects readable on site only (CIDR list).
+THUVIEN_DIGITAL_ONSITE_NETWORKS = env_list("THUVIEN_DIGITAL_ONSITE_NETWORKS", "127.0.0.1/32,::1/128")
+THUVIEN_DIGITAL_OCR = env_bool("THUVIEN_DIGITAL_OCR", True)
+THUVIEN_DIGITAL_OCR_LANGUAGE = env_str("THUVIEN_DIGITAL_OCR_LANGUAGE", "vie")
+# OCR processes (one per core; each runs tesseract single-threaded).
+THUVIEN_DIGITAL_OCR_WORKERS = env_int("THUVIEN_DIGITAL_OCR_WORKERS", os.cpu_count() or 1)
+# Every object's every copy is checked once per cycle, a share of them at each daily run.
+THUVIEN_DIGITAL_AUDIT_CYCLE_DAYS = env_int("THUVIEN_DIGITAL_AUDIT_CYCLE_DAYS", 14)
+# Who is mailed when an audit finds damage or a replication fails (comma-separated).
+THUVIEN_DIGITAL_ALERT_EMAILS = env_list("THUVIEN_DIGITAL_ALERT_EMAILS", "")
+THUVIEN_IIIF_MAX_WIDTH = env_int("THUVIEN_IIIF_MAX_WIDTH", 4000)
+THUVIEN_IIIF_MAX_AREA = env_int("THUVIEN_IIIF_MAX_AREA", 16_000_000)
+# Base of the URIs published in IIIF manifests (e.g. https://thuvien.gov.vn); empty: taken
+# from each request.
+THUVIEN_PUBLIC_URL = env_str("THUVIEN_PUBLIC_URL", "")
 
 # Mail (reminders of reporting deadlines). By default messages are written as files under
 # the data directory, so nothing is sent by accident from a development machine.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("oai", oai, name="oai"),
     path("sru", sru, name="sru"),
+    path("iiif/", include("thuvien.digital.urls_iiif")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("muc-luc/", include("thuvien.catalog.urls")),
     path("thong-ke/", include("thuvien.stats.urls")),
     path("danh-gia/", include("thuvien.evaluation.urls")),
+    path("so-hoa/", include("thuvien.digital.urls")),
     path("", include("thuvien.portal.urls")),
     prefix_default_language=False,
 )

@@ -15,4 +15,6 @@ def site(request):
         "can_create_library": has_any_scope(user, Action.REGISTRY_CREATE),
         "can_ingest": has_any_scope(user, Action.CATALOG_INGEST),
         "can_see_stats": has_any_scope(user, Action.STATS_VIEW_REPORT),
+        "can_digitise": has_any_scope(user, Action.DIGITAL_INGEST),
+        "can_preserve": has_any_scope(user, Action.DIGITAL_PRESERVE),
     }

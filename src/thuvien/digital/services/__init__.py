@@ -1,0 +1,1 @@
+"""Services of the digital collections: ingest, OCR, preservation, access, indexing."""
