@@ -27,10 +27,12 @@ DEFAULT_MAX_WIDTH = 5000
 DEFAULT_MAX_HEIGHT = 5000
 DEFAULT_MAX_AREA = 25_000_000
 
-_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
-_REGION_PX = re.compile(r"(\d+),(\d+),(\d+),(\d+)")
+# Numbers are bounded in length: a 5000-digit value would overflow float and int parsing.
+_INT = r"\d{1,9}"
+_NUM = r"(?:\d{1,9}(?:\.\d{1,9})?|\.\d{1,9})"
+_REGION_PX = re.compile(rf"({_INT}),({_INT}),({_INT}),({_INT})")
 _REGION_PCT = re.compile(rf"pct:({_NUM}),({_NUM}),({_NUM}),({_NUM})")
-_SIZE = re.compile(rf"(\^)?(?:(max)|(\d+),|,(\d+)|(!)?(\d+),(\d+)|pct:({_NUM}))")
+_SIZE = re.compile(rf"(\^)?(?:(max)|({_INT}),|,({_INT})|(!)?({_INT}),({_INT})|pct:({_NUM}))")
 _ROTATION = re.compile(rf"(!)?({_NUM})")
 
 
@@ -45,6 +47,11 @@ class IIIFError(Exception):
 
 def _error(vi: str, en: str, status: int = 400) -> IIIFError:
     return IIIFError(status, f"{vi} / {en}")
+
+
+def _shown(text: str) -> str:
+    """The offending value, quoted and cut short: messages echo what the client sent."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 @dataclass(frozen=True)
@@ -150,11 +157,11 @@ def _parse_region(text: str) -> Region:
         x, y, w, h = (float(v) for v in match.groups())
         kind = "percent"
     else:
-        raise _error(f"Vùng ảnh không hợp lệ: {text!r}", f"Invalid region: {text!r}")
+        raise _error(f"Vùng ảnh không hợp lệ: {_shown(text)}", f"Invalid region: {_shown(text)}")
     if w <= 0 or h <= 0:
         raise _error(
-            f"Vùng ảnh có chiều rộng hoặc cao bằng 0: {text!r}",
-            f"Region has zero width or height: {text!r}",
+            f"Vùng ảnh có chiều rộng hoặc cao bằng 0: {_shown(text)}",
+            f"Region has zero width or height: {_shown(text)}",
         )
     return Region(kind, x, y, w, h)
 
@@ -162,7 +169,7 @@ def _parse_region(text: str) -> Region:
 def _parse_size(text: str) -> Size:
     match = _SIZE.fullmatch(text)
     if not match:
-        raise _error(f"Kích thước không hợp lệ: {text!r}", f"Invalid size: {text!r}")
+        raise _error(f"Kích thước không hợp lệ: {_shown(text)}", f"Invalid size: {_shown(text)}")
     up, is_max, w_only, h_only, bang, w, h, pct = match.groups()
     upscale = bool(up)
     if is_max:
@@ -177,7 +184,7 @@ def _parse_size(text: str) -> Size:
         size = Size("confined" if bang else "wh", w=int(w), h=int(h), upscale=upscale)
     zero = size.pct <= 0 if size.kind == "pct" else 0 in _given(size)
     if zero:
-        raise _error(f"Kích thước bằng 0: {text!r}", f"Size is zero: {text!r}")
+        raise _error(f"Kích thước bằng 0: {_shown(text)}", f"Size is zero: {_shown(text)}")
     return size
 
 
@@ -190,8 +197,8 @@ def _parse_rotation(text: str) -> Rotation:
     degrees = float(match.group(2)) if match else -1.0
     if not match or degrees > 360:
         raise _error(
-            f"Góc xoay không hợp lệ (0 đến 360, có thể thêm ! để lật): {text!r}",
-            f"Invalid rotation (0 to 360, optionally prefixed by !): {text!r}",
+            f"Góc xoay không hợp lệ (0 đến 360, có thể thêm ! để lật): {_shown(text)}",
+            f"Invalid rotation (0 to 360, optionally prefixed by !): {_shown(text)}",
         )
     return Rotation(degrees % 360, mirror=bool(match.group(1)))
 
@@ -199,8 +206,8 @@ def _parse_rotation(text: str) -> Rotation:
 def _parse_quality(text: str) -> str:
     if text not in QUALITIES:
         raise _error(
-            f"Chất lượng không hỗ trợ: {text!r} (default, color, gray, bitonal)",
-            f"Unsupported quality: {text!r} (default, color, gray, bitonal)",
+            f"Chất lượng không hỗ trợ: {_shown(text)} (default, color, gray, bitonal)",
+            f"Unsupported quality: {_shown(text)} (default, color, gray, bitonal)",
         )
     return text
 
@@ -208,8 +215,8 @@ def _parse_quality(text: str) -> str:
 def _parse_format(text: str) -> str:
     if text not in FORMATS:
         raise _error(
-            f"Định dạng không hỗ trợ: {text!r} (jpg, png, webp, tif)",
-            f"Unsupported format: {text!r} (jpg, png, webp, tif)",
+            f"Định dạng không hỗ trợ: {_shown(text)} (jpg, png, webp, tif)",
+            f"Unsupported format: {_shown(text)} (jpg, png, webp, tif)",
         )
     return text
 
