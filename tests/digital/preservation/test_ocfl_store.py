@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -181,3 +182,32 @@ def test_existing_directory_that_is_not_a_root_is_refused(tmp_path):
     (folder / "notes.txt").write_text("x")
     with pytest.raises(PreservationError, match="not an OCFL storage root"):
         StorageRoot(folder).initialize()
+
+
+def test_writing_to_an_uninitialised_root_is_refused(tmp_path, source):
+    root = StorageRoot(tmp_path / "nowhere")
+    with pytest.raises(PreservationError, match="not initialised"):
+        root.add_version(OBJECT_ID, source, message="m", user_name="u")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_concurrent_writers_are_serialised(primary, source, tmp_path):
+    def work(n: int) -> None:
+        note = tmp_path / f"note-{n}.txt"
+        note.write_text(f"ghi chú {n}", "utf-8")
+        other = StorageRoot(primary.path)  # as another worker would open it
+        for round_ in range(3):
+            object_id = OBJECT_ID if n % 2 else f"vn-thuvien:obj-{n}"
+            other.add_files(
+                object_id, {f"notes/{n}-{round_}.txt": note}, message="m", user_name="u"
+            )
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert primary.head(OBJECT_ID) == "v6"  # two writers, three versions each
+    assert len(primary.state(OBJECT_ID)) == 6
+    report = primary.validate()
+    assert report.ok and report.objects == 3, report.errors

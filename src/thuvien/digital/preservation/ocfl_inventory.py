@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -15,13 +15,12 @@ SPEC = "1.1"
 
 @dataclass(slots=True)
 class Draft:
-    """A version being assembled: the inventory and the files to copy in."""
+    """A version being assembled: the inventory and the new state (logical path -> digest)."""
 
     inventory: dict
     version: str
     state: dict[str, str]  # logical path -> digest
     previous: dict[str, str]  # the head's state before this version
-    staged: dict[str, Path] = field(default_factory=dict)  # content path -> staged file
 
 
 def metadata(message, user_name, user_address, created) -> dict:

@@ -288,7 +288,6 @@ class StorageRoot:
             return
         manifest[digest] = [content_path]
         draft.inventory["fixity"]["md5"].setdefault(found["md5"], []).append(content_path)
-        draft.staged[content_path] = staged
 
     def _commit(self, draft: inv.Draft, stage: Path, root: Path, existing: bool) -> None:
         obj = stage / "object"
@@ -393,6 +392,12 @@ class StorageRoot:
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
+        if not (self.path / f"0=ocfl_{SPEC}").exists():
+            raise PreservationError(
+                "Kho OCFL chưa được khởi tạo",
+                "The OCFL storage root is not initialised",
+                str(self.path),
+            )
         self.staging_dir.mkdir(parents=True, exist_ok=True)
         with open(self.staging_dir / "write.lock", "a+b") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
