@@ -129,7 +129,7 @@ def manifest_from_layout(
         problems += own
         if not pages and all(p.level == WARNING for p in own):
             continue  # only files that are not pages: reported, no object
-        if not pages:
+        if not pages and not own:
             own.append(
                 _problem(
                     key, key, "no-pages", "Đối tượng không có trang nào", "Object has no pages"

@@ -45,8 +45,8 @@ MESSAGES = {
     "no-object": (ERROR, "Dòng không thuộc đối tượng nào", "Row belongs to no object"),
     "conflict": (
         ERROR,
-        "Khác giá trị '{value}' ở dòng {row} của cùng đối tượng",
-        "Differs from '{value}' on row {row} of the same object",
+        "Khác giá trị '{value}' ở dòng {first} của cùng đối tượng",
+        "Differs from '{value}' on row {first} of the same object",
     ),
     "bad-number": (
         ERROR,
@@ -68,8 +68,8 @@ MESSAGES = {
     ),
     "duplicate-file": (
         ERROR,
-        "Tệp {name} đã có ở dòng {row}",
-        "File {name} already listed on row {row}",
+        "Tệp {name} đã có ở dòng {first}",
+        "File {name} already listed on row {first}",
     ),
     "missing-order": (
         ERROR,
@@ -269,7 +269,7 @@ class RowReader:
             value, header = cells[0]
             known = draft.single.setdefault(name, (value, row, header))
             if known[0] != value:
-                self.report(row, header, "conflict", draft, value=known[0], row=known[1])
+                self.report(row, header, "conflict", draft, value=known[0], first=known[1])
 
     def _number(self, row: int, values: dict, name: str, draft: _Draft) -> tuple[int | None, bool]:
         if name not in values:
@@ -335,7 +335,7 @@ class RowReader:
             elif page[0] not in reported:  # once per file, not once per PDF page
                 reported.add(page[0])
                 self.report(
-                    row, header, "duplicate-file", draft, file=page[0], name=page[0], row=first
+                    row, header, "duplicate-file", draft, file=page[0], name=page[0], first=first
                 )
         return fresh
 
@@ -411,7 +411,7 @@ class RowReader:
         kind, access = self._kind(draft, dc), self._access(draft)
         ordered = self._orders(draft)
         pages = [PageSpec(rel, n, label, pdf) for n, (label, (rel, pdf)) in enumerate(ordered, 1)]
-        if not pages:
+        if not pages and not draft.problems:  # else the reason is reported already
             self.report(draft.row, None, "no-pages", draft)
         return ObjectSpec(
             key=draft.key,
