@@ -87,6 +87,13 @@ def test_cmyk_and_16_bit_colour_become_8_bit_srgb(tmp_path):
     assert pyramid.getpoint(5, 5)[0] > 240
 
 
+def test_bands_libvips_cannot_convert_are_cut_to_rgb(tmp_path):
+    five = pyvips.Image.black(40, 30).new_from_image([10, 20, 30, 40, 50])
+    made = make_derivatives(five.copy(interpretation="multiband"), tmp_path, "m")
+    pyramid = pyvips.Image.new_from_file(str(made.pyramid))
+    assert (pyramid.bands, pyramid.interpretation) == (3, "srgb")
+
+
 def test_orientation_is_applied(tmp_path):
     turned = image(300, 200).copy()
     turned.set_type(pyvips.GValue.gint_type, "orientation", 6)  # rotate 90° to view

@@ -111,6 +111,9 @@ def test_multi_page_and_pyramidal_tiffs(tmp_path):
     book.tiffsave(str(path))
     assert probe(path).pages == 2
     assert load(path, 2).avg() == pytest.approx(image(30, 20, value=10).avg())
+    with pytest.raises(IngestError) as caught:
+        load(path, 3)
+    assert (caught.value.code, caught.value.where) == ("no-such-page", "book.tif")
 
     pyramid = tmp_path / "pyr.tif"
     image(1024, 768).tiffsave(str(pyramid), tile=True, pyramid=True)

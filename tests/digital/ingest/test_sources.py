@@ -49,12 +49,7 @@ def test_folder_lists_files_in_natural_order_without_hidden_ones(tmp_path):
     ]
     assert source.files[1].path == batch / "sach" / "page1.tif"
     assert source.files[1].size == len(TIFF)
-    assert set(source.ignored) == {
-        ".DS_Store",
-        "sach/Thumbs.db",
-        "__MACOSX/sach/._page1.tif",
-        "sach/._x.tif",
-    }
+    assert set(source.ignored) == {".DS_Store", "sach/Thumbs.db", "__MACOSX/", "sach/._x.tif"}
     assert source.manifest is None
     assert source.problems == []
     assert not (tmp_path / "work").exists()  # a folder is read where it is
@@ -99,12 +94,23 @@ def test_folder_symlinks_and_limits_are_reported(tmp_path):
 
     assert [f.relpath for f in source.files] == ["ok.tif"]
     assert codes(source) == {
-        ("a/b/c/deep.tif", "too-deep"),
+        ("a/b/c", "too-deep"),  # not walked into
         ("big.tif", "file-too-large"),
         ("passwd.tif", "symlink"),
         ("loop", "symlink"),
     }
     assert "passwd.tif" in source.problem_files()
+
+
+def test_folder_file_name_that_is_not_utf8_is_reported(tmp_path):
+    batch = tmp_path / "b"
+    batch.mkdir()
+    (batch / "ok.tif").write_bytes(TIFF)
+    with open(os.path.join(os.fsencode(batch), b"trang \xe1.tif"), "wb") as stream:
+        stream.write(TIFF)  # a Latin-1 name from an old system
+    source = open_source(batch, tmp_path / "w")
+    assert [f.relpath for f in source.files] == ["ok.tif"]
+    assert codes(source) == {("trang \\udce1.tif", "bad-name")}
 
 
 def test_folder_with_too_many_files_is_refused(tmp_path):

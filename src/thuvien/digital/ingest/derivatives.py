@@ -52,13 +52,26 @@ def _colour_managed(image: pyvips.Image) -> pyvips.Image:
         return image  # a broken profile: fall back to the interpretation's plain conversion
 
 
+def _first_bands(image: pyvips.Image, bands: int) -> pyvips.Image:
+    """The first ``bands`` as 8-bit, for images libvips has no colour conversion for."""
+    image = image.extract_band(0, n=min(bands, image.bands))
+    if image.format in ("ushort", "short"):
+        image = image >> 8
+    if image.bands < bands:
+        image = image.bandjoin([image] * (bands - image.bands))
+    return image.cast("uchar")
+
+
 def to_display(image: pyvips.Image) -> pyvips.Image:
     """8-bit sRGB, or 8-bit grey for grey pages, alpha flattened on white (still lazy)."""
     image = _colour_managed(image)
     grey = image.bands - int(image.hasalpha()) == 1
     target = "b-w" if grey else "srgb"
     if image.interpretation != target or image.format != "uchar":
-        image = image.colourspace(target)
+        try:
+            image = image.colourspace(target)
+        except pyvips.Error:  # no route from this interpretation (5-band "multiband" ...)
+            image = _first_bands(image, 1 if grey else 3)
     if image.format != "uchar":
         image = image.cast("uchar")  # interpretations colourspace leaves alone (multiband)
     if image.hasalpha():

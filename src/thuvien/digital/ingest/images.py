@@ -95,13 +95,12 @@ def _vips_detail(error: pyvips.Error) -> str:
 def decode_error(fmt: str, error: pyvips.Error, where: str, page: int | None = None) -> IngestError:
     """An ``IngestError`` for a libvips failure, saying which file (and page) and why."""
     detail = _vips_detail(error)
-    if fmt == PDF and "out of range" in detail:
-        if page is None or page <= 1:
-            return IngestError(
-                "PDF không có trang nào", "PDF has no pages", where, code="pdf-no-pages"
-            )
+    missing_page = "out of range" in detail or "does not contain page" in detail
+    if fmt == PDF and missing_page and (page is None or page <= 1):
+        return IngestError("PDF không có trang nào", "PDF has no pages", where, code="pdf-no-pages")
+    if missing_page and page is not None:
         return IngestError(
-            f"PDF không có trang {page}", f"PDF has no page {page}", where, code="no-such-page"
+            f"Tệp không có trang {page}", f"The file has no page {page}", where, code="no-such-page"
         )
     if page is not None:
         where = f"{where}, trang/page {page}"
@@ -167,7 +166,7 @@ def _dpi(path: Path, fmt: str, image: pyvips.Image) -> float | None:
     return None
 
 
-def _verify(path: Path, fmt: str, pages: int) -> None:
+def _verify(path: Path, fmt: str, pages: int, where: str, max_pixels: int) -> None:
     """Decode every pixel once (streaming), so truncation and corrupt data show now."""
     if fmt == PDF:
         _open(path, PDF, page=0, dpi=10).avg()  # renders the first page small
@@ -175,7 +174,9 @@ def _verify(path: Path, fmt: str, pages: int) -> None:
         _open(path, JPEG, shrink=8, access="sequential").avg()  # all data, cheaper IDCT
     elif fmt == TIFF:
         for page in range(pages):
-            _open(path, TIFF, page=page, access="sequential").avg()
+            image = _open(path, TIFF, page=page, access="sequential")
+            _check_pixels(image, where, max_pixels)  # each page may declare its own size
+            image.avg()
     else:
         _open(path, fmt, access="sequential").avg()
 
@@ -202,7 +203,7 @@ def probe(
         else:
             pages = 1
         if verify:
-            _verify(path, fmt, pages)
+            _verify(path, fmt, pages, label, max_pixels)
     except pyvips.Error as error:
         raise decode_error(fmt, error, label) from error
     return ImageInfo(fmt, image.width, image.height, pages, image.bands, _dpi(path, fmt, image))

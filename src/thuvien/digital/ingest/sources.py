@@ -70,6 +70,14 @@ def _relpath(path: Path, root: Path) -> str:
     return unicodedata.normalize("NFC", path.relative_to(root).as_posix())
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _limit_error(what: str, limit: int, where: str) -> IngestError:
     if what == "files":
         return IngestError(
@@ -99,14 +107,32 @@ class _Scan:
     def run(self) -> _Scan:
         for folder, dirs, names in os.walk(self.root, followlinks=False):
             base = Path(folder)
-            for name in list(dirs):
-                if (base / name).is_symlink():
-                    self._problem(base / name, "symlink", "Liên kết tượng trưng", "Symlink")
-                    dirs.remove(name)
+            dirs[:] = [name for name in dirs if self._descend(base / name)]
             for name in names:
                 self._file(base / name)
         self.files.sort(key=lambda f: natural_key(f.relpath))
         return self
+
+    def _descend(self, folder: Path) -> bool:
+        """Whether to walk into ``folder``; what is not walked is reported or listed."""
+        rel = _relpath(folder, self.root)
+        if folder.is_symlink():
+            self._problem(folder, "symlink", "Liên kết tượng trưng", "Symlink")
+        elif is_hidden(rel):
+            self.ignored.append(rel + "/")  # .git/, __MACOSX/: not read at all
+        elif rel.count("/") + 1 >= self.limits.max_depth:
+            self._too_deep(folder)
+        else:
+            return True
+        return False
+
+    def _too_deep(self, path: Path) -> None:
+        self._problem(
+            path,
+            "too-deep",
+            f"Thư mục lồng quá sâu, giới hạn {self.limits.max_depth} cấp",
+            f"Folders nested too deep, limit {self.limits.max_depth} levels",
+        )
 
     def _problem(self, path: Path, code: str, vi: str, en: str) -> None:
         rel = _relpath(path, self.root)
@@ -115,19 +141,25 @@ class _Scan:
     def _file(self, path: Path) -> None:
         rel = _relpath(path, self.root)
         info = path.lstat()
-        if is_hidden(rel):
+        if not _utf8(rel):
+            # Bytes the file system holds but no text can carry (a legacy-encoded name).
+            shown = rel.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            self.problems.append(
+                ItemProblem(
+                    where=shown,
+                    vi="Tên tệp không phải UTF-8, hãy đặt lại tên",
+                    en="File name is not UTF-8: rename it",
+                    code="bad-name",
+                )
+            )
+        elif is_hidden(rel):
             self.ignored.append(rel)
         elif stat.S_ISLNK(info.st_mode):
             self._problem(path, "symlink", "Liên kết tượng trưng", "Symlink")
         elif not stat.S_ISREG(info.st_mode):
             self._problem(path, "special-file", "Không phải tệp thường", "Not a regular file")
         elif rel.count("/") + 1 > self.limits.max_depth:
-            self._problem(
-                path,
-                "too-deep",
-                f"Thư mục lồng quá sâu, giới hạn {self.limits.max_depth} cấp",
-                f"Folders nested too deep, limit {self.limits.max_depth} levels",
-            )
+            self._too_deep(path)
         elif info.st_size > self.limits.max_file_bytes:
             self._problem(
                 path,
