@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import pyvips
 
@@ -205,6 +207,17 @@ def test_subifd_pyramid_levels_are_found(image_dir):
     ]
     image, _, _ = draw(path, size="256,")
     assert corners(image) == ("red", "green", "blue", "white")
+
+
+def test_a_page_regenerated_at_the_same_path_is_served_anew(image_dir):
+    path = image_dir / "regenerated.tif"
+    save_pyramid(quadrants(64, 64), image_dir / "first.tif").replace(path)
+    first, _, _ = draw(path, region="0,0,8,8")
+    assert near(first, 4, 4, RED)
+    save_pyramid(quadrants(64, 64).flip("horizontal"), image_dir / "second.tif").replace(path)
+    os.utime(path, ns=(1, 1))  # even with an older timestamp
+    second, _, _ = draw(path, region="0,0,8,8")
+    assert near(second, 4, 4, GREEN)
 
 
 def test_multipage_tiff_that_is_not_a_pyramid_uses_page_one_only(image_dir):

@@ -48,13 +48,14 @@ def open_source(path: str | Path) -> Source:
         raise IIIFError(
             404, f"Không tìm thấy tệp ảnh: {Path(name).name} / Image file not found"
         ) from None
-    return _open(name, stat.st_mtime_ns, stat.st_size)
+    return _open(name, stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @lru_cache(maxsize=4096)
-def _open(path: str, mtime_ns: int, size: int) -> Source:
+def _open(path: str, mtime_ns: int, size: int, inode: int) -> Source:
     first = _load(path)
     loader = first.get("vips-loader") if first.get_typeof("vips-loader") else "unknown"
+    loader = loader.removesuffix("_source")
     levels = [Level((), first.width, first.height)]
     for options in _level_options(path, first, loader):
         image = _load(path, **options)
@@ -82,8 +83,11 @@ def _is_half(previous: Level, image: pyvips.Image) -> bool:
 
 
 def _load(path: str, **options) -> pyvips.Image:
+    # Through a new Source each time: libvips 8.14 caches new_from_file by file name and
+    # options, so a page image regenerated at the same path would be served stale.
     try:
-        return pyvips.Image.new_from_file(path, access="random", **options)
+        source = pyvips.Source.new_from_file(path)
+        return pyvips.Image.new_from_source(source, "", access="random", **options)
     except pyvips.Error as error:
         raise _corrupt(path, options, error) from error
 
