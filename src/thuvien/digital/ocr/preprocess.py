@@ -164,10 +164,10 @@ def otsu_threshold(image: pyvips.Image) -> int:
     return best_level
 
 
-def _reduced(image: pyvips.Image) -> pyvips.Image:
-    if image.width <= _SKEW_WIDTH:
+def _reduced(image: pyvips.Image, width: int = _SKEW_WIDTH) -> pyvips.Image:
+    if image.width <= width:
         return image
-    return image.resize(_SKEW_WIDTH / image.width)
+    return image.resize(width / image.width)
 
 
 def _line_sharpness(mask: pyvips.Image, degrees: float) -> float:
@@ -189,7 +189,9 @@ def estimate_skew(image: pyvips.Image) -> float:
     mask = (small < otsu_threshold(small)).ifthenelse(1, 0).cast("uchar").copy_memory()
     if mask.avg() < 1e-4:  # nothing on the page
         return 0.0
-    best = max(_angles(-_SKEW_RANGE, _SKEW_RANGE, 0.5), key=lambda a: _line_sharpness(mask, a))
+    # coarse steps on a page half as wide (a quarter of the work), then fine at full width
+    coarse = _reduced(mask.cast("float"), _SKEW_WIDTH // 2).copy_memory()
+    best = max(_angles(-_SKEW_RANGE, _SKEW_RANGE, 0.5), key=lambda a: _line_sharpness(coarse, a))
     fine = _angles(best - 0.4, best + 0.4, 0.1)
     return round(max(fine, key=lambda a: _line_sharpness(mask, a)), 2)
 

@@ -137,12 +137,14 @@ def render_pages(
     count: int,
     *,
     suffix: str = ".png",
+    fonts: list[str] | None = None,
     **options,
 ) -> list[GroundTruth]:
     """``count`` pages of continuous text, each page going on where the previous one stopped.
 
-    The paragraphs are reused from the start if they run out. ``options`` are those of
-    ``render_page`` (dpi, width_mm, height_mm, font, margin_mm).
+    The paragraphs are reused from the start if they run out. ``fonts``, if given, are used in
+    turn, one a page. ``options`` are those of ``render_page`` (dpi, width_mm, height_mm,
+    font, margin_mm).
     """
     source = [words for words in (p.split() for p in paragraphs) if words]
     if not source:
