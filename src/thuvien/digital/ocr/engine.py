@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -88,7 +88,6 @@ class OcrPage:
     seconds: float
     source: str = ""  # the file's path, if the page came from a file
     quality: Quality | None = None  # the assessment, when one was made
-    words_found: int = field(default=0)
 
     @property
     def words(self) -> list[Word]:
@@ -170,6 +169,8 @@ class OcrEngine:
         result is empty or its mean confidence is under ``AUTO_RETRY_CONFIDENCE``, keeping the
         more confident of the two. Boxes are always on the original image.
         """
+        if preprocess not in (True, False, "auto"):
+            raise ValueError(f"preprocess must be True, False or 'auto', not {preprocess!r}")
         start = time.perf_counter()
         name = _name(image)
         page = _grey_page(image, name)
@@ -233,8 +234,7 @@ class OcrEngine:
         hocr = raw.hocr.replace('image "unknown"', f'image "{html.escape(Path(name).name)}"', 1)
         if not geometry.identity:
             hocr = map_hocr_boxes(hocr, geometry.to_source, width, height)
-        settings = f"lang={self.language} psm={self.psm} preprocessed={not geometry.identity}"
-        words = [word for line in lines for word in line.words]
+        settings = f"lang={self.language} psm={self.psm} preprocessed={prepared}"
         return OcrPage(
             text=raw.text.strip(),
             lines=lines,
@@ -250,12 +250,13 @@ class OcrEngine:
             seconds=round(seconds, 3),
             source=name,
             quality=quality,
-            words_found=len(words),
         )
 
 
 def _unreadable(name: str, error: Exception) -> str:
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    # libvips errors run over several lines, the cause often on the last ones
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    detail = "; ".join(lines)[:300] or type(error).__name__
     return (
         f"Không đọc được ảnh {name or '(ảnh trong bộ nhớ)'}: {detail} / "
         f"Cannot read image {name or '(in-memory image)'}: {detail}"

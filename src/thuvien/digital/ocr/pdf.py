@@ -140,7 +140,7 @@ def _jpeg(path: Path, index: int) -> tuple[bytes, int, int, bytes]:
             data = image.jpegsave_buffer(Q=85)
             image = pyvips.Image.new_from_buffer(data, "")
     except (pyvips.Error, OSError) as error:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        detail = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
         raise PdfError(
             f"Không đọc được ảnh trang {index}: {path}: {detail} / "
             f"Cannot read the image of page {index}: {path}: {detail}"
