@@ -192,6 +192,27 @@ def test_tile_from_a_reduced_level_has_the_right_content(big_tiff):
     assert near(image, 128, 240, WHITE)  # y 768..1023 is the white half
 
 
+@pytest.mark.parametrize(
+    ("rotation", "expected_size", "expected"),
+    [
+        ("0", (2048, 1536), ("red", "green", "blue", "white")),
+        ("!90", (1536, 2048), ("white", "green", "blue", "red")),
+        ("180", (2048, 1536), ("white", "blue", "green", "red")),
+    ],
+)
+def test_large_areas_read_sequentially_still_rotate(big_tiff, rotation, expected_size, expected):
+    image, _, _ = draw(big_tiff, rotation=rotation)
+    assert (image.width, image.height) == expected_size
+    assert corners(image) == expected
+
+
+def test_large_area_arbitrary_rotation(big_tiff):
+    image, _, _ = draw(big_tiff, size="2000,", rotation="10", quality="gray")  # level 0
+    res = resolve(parse_request("full", "2000,", "10", "gray", "jpg"), 2048, 1536)
+    assert (image.width, image.height) == res.output_size
+    assert image.bands == 1
+
+
 def test_edge_tile_is_clipped(big_tiff):
     image, _, _ = draw(big_tiff, region="1792,1280,512,512", size="128,")
     assert (image.width, image.height) == (128, 128)  # the region clips to 256x256
