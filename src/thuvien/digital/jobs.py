@@ -8,9 +8,7 @@ def ingest(job, progress):
     from thuvien.digital.models import DigitalBatch
     from thuvien.digital.services.batches import run_batch
 
-    batch = DigitalBatch.objects.select_related("library", "collection").get(
-        pk=job.params["batch"]
-    )
+    batch = DigitalBatch.objects.select_related("library", "collection").get(pk=job.params["batch"])
     return run_batch(batch, progress)
 
 

@@ -18,7 +18,8 @@ urlpatterns = [
     path("presentation/collections/<slug:slug>", iiif.collection, name="collection"),
     path("presentation/<str:ident>/manifest", iiif.manifest, name="manifest"),
     path(
-        "presentation/<str:ident>/annotations/<int:order>", iiif.page_annotations,
+        "presentation/<str:ident>/annotations/<int:order>",
+        iiif.page_annotations,
         name="page_annotations",
     ),
     path("search/<str:ident>", iiif.content_search, name="search"),

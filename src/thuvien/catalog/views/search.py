@@ -57,11 +57,18 @@ def search_page(request):
         "page_range": list(range(max(1, page - 3), min(pages, page + 3) + 1)),
         "base_query": base,
         "facets": labelled_facets(result.facets, selected) if result else [],
+        "digital_count": _digital_count(request, filters.q),
     }
     template = (
         "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
     )
     return render(request, template, context)
+
+
+def _digital_count(request, text) -> int:
+    from thuvien.digital.selectors import matching_count
+
+    return matching_count(request.user, request, text or "")
 
 
 def _record(pk: int) -> BibRecord:
@@ -108,8 +115,18 @@ def record_page(request, pk: int):
             "tcvn": tcvn4743(marc, extracted),
             "cluster": cluster,
             "can_correct": has_perm(request.user, Action.CATALOG_CLUSTER),
+            "digital_copies": _digital_copies(request, record, cluster),
         },
     )
+
+
+def _digital_copies(request, record, cluster):
+    from thuvien.digital.selectors import objects_for_records
+
+    ids = {record.pk}
+    if cluster:
+        ids |= {other.pk for other in cluster["others"]}
+    return objects_for_records(request.user, request, ids)
 
 
 @login_required

@@ -1,3 +1,4 @@
+from thuvien.digital.models.batches import DigitalBatch, DigitalBatchStatus
 from thuvien.digital.models.objects import (
     AccessLevel,
     Collection,
@@ -7,7 +8,6 @@ from thuvien.digital.models.objects import (
     Page,
     PageStatus,
 )
-from thuvien.digital.models.batches import DigitalBatch, DigitalBatchStatus
 from thuvien.digital.models.preservation import FixityAudit, PreservationEvent
 
 __all__ = [

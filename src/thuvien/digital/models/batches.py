@@ -24,7 +24,9 @@ class DigitalBatch(models.Model):
     default_access = models.CharField(max_length=12, default="public")
     ocr = models.BooleanField(_("nhận dạng chữ"), default=True)
     status = models.CharField(
-        _("trạng thái"), max_length=8, choices=DigitalBatchStatus.choices,
+        _("trạng thái"),
+        max_length=8,
+        choices=DigitalBatchStatus.choices,
         default=DigitalBatchStatus.QUEUED,
     )
     counts = models.JSONField(default=dict, blank=True)

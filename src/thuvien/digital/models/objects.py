@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,32 +53,44 @@ class DigitalObject(models.Model):
     """One digitised item. ``ident`` is the public identifier in every URI (IIIF, pages,
     OCFL): ``tv`` and the row id, fixed at creation and never reused."""
 
-    ident = models.CharField(_("mã tài nguyên"), max_length=32, unique=True, null=True)
+    # NULL until the row id is known (several rows may be NULL at once; "" could not be)
+    ident = models.CharField(_("mã tài nguyên"), max_length=32, unique=True, null=True)  # noqa: DJ001
     library = models.ForeignKey(
         "registry.Library", on_delete=models.PROTECT, related_name="digital_objects"
     )
     collection = models.ForeignKey(
-        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="objects"
+        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="digital_objects"
     )
     batch = models.ForeignKey(
-        "digital.DigitalBatch", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="objects",
+        "digital.DigitalBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digital_objects",
     )
     batch_key = models.CharField(_("mã trong đợt nạp"), max_length=255, blank=True)
     title = models.CharField(_("nhan đề"), max_length=1000)
     kind = models.CharField(_("loại"), max_length=16, choices=ObjectKind.choices)
     dc = models.JSONField(_("Dublin Core"), default=dict, blank=True)
     access = models.CharField(
-        _("quyền truy cập"), max_length=12, choices=AccessLevel.choices,
+        _("quyền truy cập"),
+        max_length=12,
+        choices=AccessLevel.choices,
         default=AccessLevel.PUBLIC,
     )
     rights = models.CharField(_("tình trạng bản quyền (URI)"), max_length=255, blank=True)
     record = models.ForeignKey(
-        "catalog.BibRecord", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="digital_objects", verbose_name=_("biểu ghi thư mục"),
+        "catalog.BibRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digital_objects",
+        verbose_name=_("biểu ghi thư mục"),
     )
     status = models.CharField(
-        _("trạng thái"), max_length=12, choices=ObjectStatus.choices,
+        _("trạng thái"),
+        max_length=12,
+        choices=ObjectStatus.choices,
         default=ObjectStatus.INGESTING,
     )
     problems = models.JSONField(_("vấn đề"), default=list, blank=True)
@@ -96,10 +107,14 @@ class DigitalObject(models.Model):
         verbose_name = _("tài nguyên số")
         verbose_name_plural = _("tài nguyên số")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "access"]), models.Index(fields=["last_audit_at"])]
+        indexes = [
+            models.Index(fields=["status", "access"]),
+            models.Index(fields=["last_audit_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["batch", "batch_key"], name="digital_object_batch_key",
+                fields=["batch", "batch_key"],
+                name="digital_object_batch_key",
                 condition=~models.Q(batch_key=""),
             )
         ]
@@ -147,9 +162,7 @@ class Page(models.Model):
         verbose_name = _("trang")
         verbose_name_plural = _("trang")
         ordering = ["obj", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["obj", "order"], name="digital_page_order")
-        ]
+        constraints = [models.UniqueConstraint(fields=["obj", "order"], name="digital_page_order")]
 
     def __str__(self) -> str:
         return f"{self.obj.ident} p{self.order}"

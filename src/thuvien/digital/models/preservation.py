@@ -11,7 +11,10 @@ class PreservationEvent(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     obj = models.ForeignKey(
-        "digital.DigitalObject", null=True, blank=True, on_delete=models.SET_NULL,
+        "digital.DigitalObject",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="events",
     )
     object_ident = models.CharField(max_length=32)  # kept when the object row is gone

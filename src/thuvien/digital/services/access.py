@@ -52,8 +52,10 @@ def can_read(user, obj: DigitalObject, request=None) -> bool:
 
 def readable_levels(user, request=None) -> list[str]:
     """Access levels readable by ``user`` anywhere (the filter of cross-collection search)."""
-    if user is not None and user.is_authenticated and (
-        user.is_superuser or has_perm(user, Action.DIGITAL_VIEW_RESTRICTED, Target.nowhere())
+    if (
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or has_perm(user, Action.DIGITAL_VIEW_RESTRICTED, Target.nowhere()))
     ):
         return [level.value for level in AccessLevel]
     levels = [AccessLevel.PUBLIC.value]

@@ -55,10 +55,14 @@ def run_audit(progress=None, *, everything: bool = False, idents=None) -> dict:
     audit.save()
     seconds = time.monotonic() - started
     return {
-        "audit": audit.pk, "objects": audit.objects_checked, "files": audit.files_checked,
-        "bytes": audit.bytes_read, "seconds": round(seconds, 2),
+        "audit": audit.pk,
+        "objects": audit.objects_checked,
+        "files": audit.files_checked,
+        "bytes": audit.bytes_read,
+        "seconds": round(seconds, 2),
         "mb_per_s": round(audit.bytes_read / 1e6 / seconds, 1) if seconds else None,
-        "mismatches": len(audit.mismatches), "repaired": audit.repaired,
+        "mismatches": len(audit.mismatches),
+        "repaired": audit.repaired,
         "unrepaired": audit.unrepaired,
     }
 
@@ -101,10 +105,15 @@ def _check_copy(obj, name, root, result: ObjectAudit) -> list:
     result.files += report.files
     result.bytes_read += report.bytes_read
     for mismatch in report.mismatches:
-        result.mismatches.append({
-            "object": obj.ident, "copy": name, "file": str(mismatch.content_path),
-            "expected": mismatch.expected, "actual": mismatch.actual,
-        })
+        result.mismatches.append(
+            {
+                "object": obj.ident,
+                "copy": name,
+                "file": str(mismatch.content_path),
+                "expected": mismatch.expected,
+                "actual": mismatch.actual,
+            }
+        )
     outcome = "failure" if report.mismatches else "success"
     detail = f"Bản {name}: {report.files} tệp, SHA-512"
     names = ", ".join(Path(str(m.content_path)).name for m in report.mismatches[:10])
@@ -127,47 +136,71 @@ def _repair(obj, damaged_root, good_root, name, found, result: ObjectAudit) -> N
         error = ""
     if left:
         result.unrepaired += len(found)
-        record_event(obj, "recovery", f"Sửa bản {name}", "failure", error or f"{len(left)} còn hỏng")
+        record_event(
+            obj, "recovery", f"Sửa bản {name}", "failure", error or f"{len(left)} còn hỏng"
+        )
         alert(f"{obj.ident}: repair of the {name} copy failed {error}")
         return
     result.repaired += len(found) if found != ["*"] else 1
-    record_event(obj, "recovery", f"Sửa bản {name} từ bản còn tốt", "success",
-                 f"{len(found)} tệp" if found != ["*"] else "toàn bộ đối tượng")
+    record_event(
+        obj,
+        "recovery",
+        f"Sửa bản {name} từ bản còn tốt",
+        "success",
+        f"{len(found)} tệp" if found != ["*"] else "toàn bộ đối tượng",
+    )
 
 
 def restore_drill(ident: str | None = None, seed: int | None = None) -> dict:
     """Damage copies on purpose, run the audit, and check everything came back.
 
-    Two cases: a flipped byte in one master of the primary copy, and the whole replica copy
-    of the object deleted. The report says what was damaged, found, repaired and verified.
+    Two cases, one after the other: a flipped byte in one master of the primary copy
+    (repaired from the replica), then the whole replica copy deleted (restored from the
+    primary). The report says what was damaged, found, repaired and verified.
     """
     obj = _drill_object(ident, seed)
     primary, replica = paths.primary_root(), paths.replica_root()
     rng = random.Random(seed)
     state = primary.state(obj.ocfl_id)
     victim_name = rng.choice(sorted(n for n in state if n.startswith("masters/")) or sorted(state))
-    victim = Path(state[victim_name].content_path)
-    offset = _flip_byte(victim, rng)
-    replica.delete_object(obj.ocfl_id)
-    record_event(obj, "validation", f"Diễn tập khôi phục: hỏng 1 byte ở {victim_name} "
-                 f"(vị trí {offset}) và xóa bản dự phòng", "warning")
-    started = time.monotonic()
-    outcome = audit_object(obj)
-    seconds = time.monotonic() - started
-    primary_ok = primary.validate_object(obj.ocfl_id).ok
-    replica_ok = replica.exists(obj.ocfl_id) and replica.validate_object(obj.ocfl_id).ok
-    clean = not primary.audit_object(obj.ocfl_id).mismatches and (
-        replica.exists(obj.ocfl_id) and not replica.audit_object(obj.ocfl_id).mismatches
+    offset = _flip_byte(Path(state[victim_name].content_path), rng)
+    record_event(
+        obj,
+        "validation",
+        f"Diễn tập khôi phục: hỏng 1 byte ở {victim_name} (vị trí {offset}) của bản chính",
+        "warning",
     )
-    passed = primary_ok and replica_ok and clean and len(outcome.mismatches) >= 2
-    record_event(obj, "validation", "Diễn tập khôi phục: kết quả",
-                 "success" if passed else "failure")
+    started = time.monotonic()
+    flipped = audit_object(obj)
+    replica.delete_object(obj.ocfl_id)
+    record_event(obj, "validation", "Diễn tập khôi phục: xóa bản dự phòng", "warning")
+    deleted = audit_object(obj)
+    seconds = time.monotonic() - started
+    checks = _verify_copies(obj, primary, replica)
+    passed = all(checks.values()) and flipped.repaired == 1 and deleted.repaired == 1
+    record_event(
+        obj, "validation", "Diễn tập khôi phục: kết quả", "success" if passed else "failure"
+    )
     return {
-        "object": obj.ident, "damaged_file": victim_name, "byte_offset": offset,
-        "replica_deleted": True, "found": len(outcome.mismatches),
-        "repaired": outcome.repaired, "unrepaired": outcome.unrepaired,
-        "primary_valid": primary_ok, "replica_valid": replica_ok, "fixity_clean": clean,
-        "seconds": round(seconds, 3), "passed": passed,
+        "object": obj.ident,
+        "damaged_file": victim_name,
+        "byte_offset": offset,
+        "flipped_byte": {"found": len(flipped.mismatches), "repaired": flipped.repaired},
+        "replica_deleted": {"found": len(deleted.mismatches), "restored": deleted.repaired},
+        **checks,
+        "seconds": round(seconds, 3),
+        "passed": passed,
+    }
+
+
+def _verify_copies(obj, primary, replica) -> dict[str, bool]:
+    present = replica.exists(obj.ocfl_id)
+    return {
+        "primary_valid": primary.validate_object(obj.ocfl_id).ok,
+        "replica_valid": present and replica.validate_object(obj.ocfl_id).ok,
+        "fixity_clean": not primary.audit_object(obj.ocfl_id).mismatches
+        and present
+        and not replica.audit_object(obj.ocfl_id).mismatches,
     }
 
 

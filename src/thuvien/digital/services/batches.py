@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from thuvien.accounts.permissions import Action, Target, require
 from thuvien.digital.ingest.errors import IngestError
-from thuvien.digital.ingest.manifest import Manifest, manifest_from_layout, read_manifest
+from thuvien.digital.ingest.manifest import plan
 from thuvien.digital.ingest.sources import open_source
 from thuvien.digital.models import DigitalBatch, DigitalBatchStatus, ObjectStatus
 from thuvien.digital.services import paths
@@ -28,8 +28,15 @@ INGEST_JOB = "digital.ingest"
 
 
 def create_batch(
-    actor, library, source: Path, *, original_name: str = "", collection=None,
-    access: str = "public", ocr: bool = True, uploaded: bool = False,
+    actor,
+    library,
+    source: Path,
+    *,
+    original_name: str = "",
+    collection=None,
+    access: str = "public",
+    ocr: bool = True,
+    uploaded: bool = False,
 ) -> DigitalBatch:
     if actor is not None:  # None: the command line, run by the operator
         require(actor, Action.DIGITAL_INGEST, Target.for_library(library))
@@ -39,9 +46,14 @@ def create_batch(
         )
     with transaction.atomic():
         batch = DigitalBatch.objects.create(
-            library=library, collection=collection, source=str(source),
-            original_name=(original_name or Path(source).name)[:255], uploaded=uploaded,
-            default_access=access, ocr=ocr, created_by=actor if _real(actor) else None,
+            library=library,
+            collection=collection,
+            source=str(source),
+            original_name=(original_name or Path(source).name)[:255],
+            uploaded=uploaded,
+            default_access=access,
+            ocr=ocr,
+            created_by=actor if _real(actor) else None,
         )
         record_change(actor, "digital.batch.create", batch, after={"source": str(source)})
     return batch
@@ -51,8 +63,11 @@ def start_batch(actor, batch: DigitalBatch):
     """Queue the batch for the task worker (the web's way)."""
     require(actor, Action.DIGITAL_INGEST, Target.for_library(batch.library))
     job = start_job(
-        INGEST_JOB, f"Nạp tài nguyên số: {batch.original_name}", {"batch": batch.pk},
-        user=actor, library=batch.library,
+        INGEST_JOB,
+        f"Nạp tài nguyên số: {batch.original_name}",
+        {"batch": batch.pk},
+        user=actor,
+        library=batch.library,
     )
     DigitalBatch.objects.filter(pk=batch.pk).update(job=job)
     return job
@@ -63,35 +78,36 @@ def _real(actor) -> bool:
 
 
 def run_batch(batch: DigitalBatch, progress) -> dict:
-    from thuvien.digital.services.objects import ingest_object
+    from thuvien.digital.services.objects import hold_object, ingest_object
     from thuvien.digital.services.ocr import ocr_objects
 
     DigitalBatch.objects.filter(pk=batch.pk).update(status=DigitalBatchStatus.RUNNING)
-    problems: list[dict] = []
     try:
         source = open_source(Path(batch.source), paths.work_dir(batch.pk))
+        manifest = plan(source, default_access=batch.default_access)
     except IngestError as exc:
         return _finish(batch, DigitalBatchStatus.FAILED, {}, [_problem(exc.where, exc)])
-    problems += [_as_dict(p) for p in source.problems]
-    manifest = _manifest(source)
-    problems += [_row_problem(p) for p in manifest.problems]
+    problems = [_as_dict(p) for p in source.problems]
+    problems += [problem_dict(p) for p in manifest.problems]
     progress.set_total(sum(len(spec.pages) for spec in manifest.objects))
-    objects = []
-    for spec in manifest.objects:
-        obj = ingest_object(batch, source, spec, _object_problems(spec, source, manifest), progress)
-        objects.append(obj)
+    objects = [ingest_object(batch, source, spec, progress) for spec in manifest.objects]
+    objects += [hold_object(batch, spec) for spec in manifest.rejected]
     if batch.ocr:
         progress.note("OCR")
-        ocr_objects([o for o in objects if o.status != ObjectStatus.WITHDRAWN], progress)
+        ocr_objects([o for o in objects if o.status == ObjectStatus.READY], progress)
     counts = _counts(objects)
     status = DigitalBatchStatus.DONE
-    if counts["held"] or problems:
+    if counts["held"] or any(p["level"] == "error" for p in problems):
         status = DigitalBatchStatus.PARTIAL
     if not objects:
         status = DigitalBatchStatus.FAILED
         problems.append(
-            {"where": batch.original_name, "vi": "Không có tài nguyên nào để nạp",
-             "en": "Nothing to ingest"}
+            {
+                "where": batch.original_name,
+                "vi": "Không có tài nguyên nào để nạp",
+                "en": "Nothing to ingest",
+                "level": "error",
+            }
         )
     report = _finish(batch, status, counts, problems)
     if status == DigitalBatchStatus.DONE:
@@ -99,26 +115,18 @@ def run_batch(batch: DigitalBatch, progress) -> dict:
     return report
 
 
-def _manifest(source) -> Manifest:
-    if source.manifest is not None:
-        return read_manifest(source.manifest, source.files)
-    return manifest_from_layout(source.files)
-
-
-def _object_problems(spec, source, manifest) -> list[dict]:
-    """Problems that hold the object back: a row problem of its own, a lying checksum."""
-    own = [_row_problem(p) for p in manifest.problems if _blocks(p, spec)]
-    files = {page.relpath for page in spec.pages}
-    own += [_as_dict(p) for p in source.problems if p.where in files]
-    return own
-
-
-def _blocks(problem, spec) -> bool:
-    return spec.row is not None and problem.row == spec.row and not _is_warning(problem)
-
-
-def _is_warning(problem) -> bool:
-    return bool(getattr(problem, "warning", False))
+def problem_dict(problem) -> dict:
+    """A manifest row problem or a file problem as stored on batches and objects."""
+    if hasattr(problem, "row"):
+        parts = [
+            f"dòng {problem.row}" if problem.row else "",
+            f"cột {problem.column}" if problem.column else "",
+            problem.file or "",
+        ]
+        where = ", ".join(part for part in parts if part)
+    else:
+        where = problem.where
+    return {"where": where, "vi": problem.vi, "en": problem.en, "level": problem.level}
 
 
 def _counts(objects) -> dict:
@@ -141,13 +149,8 @@ def _finish(batch, status, counts, problems) -> dict:
 
 
 def _problem(where, exc: IngestError) -> dict:
-    return {"where": str(where or ""), "vi": exc.vi, "en": exc.en}
+    return {"where": str(where or ""), "vi": exc.vi, "en": exc.en, "level": "error"}
 
 
 def _as_dict(problem) -> dict:
-    return {"where": problem.where, "vi": problem.vi, "en": problem.en}
-
-
-def _row_problem(problem) -> dict:
-    where = f"dòng {problem.row}" + (f", cột {problem.column}" if problem.column else "")
-    return {"where": where, "vi": problem.vi, "en": problem.en}
+    return problem_dict(problem)

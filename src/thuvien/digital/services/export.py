@@ -23,15 +23,27 @@ AGENT = PremisAgent(identifier="thuvien", name="thuvien", type="software", versi
 def premis_for(obj: DigitalObject) -> bytes:
     pages = list(obj.pages.filter(status="ready").order_by("order"))
     files = [
-        FileInfo(path=p.master_name, size=p.size, sha512=p.sha512, md5=p.md5, puid=p.puid,
-                 format_name=p.format_name, mime=p.mime)
+        FileInfo(
+            path=p.master_name,
+            size=p.size,
+            sha512=p.sha512,
+            md5=p.md5,
+            puid=p.puid,
+            format_name=p.format_name,
+            mime=p.mime,
+        )
         for p in _unique_masters(pages)
     ]
     events = [
         PremisEvent(
-            identifier=str(e.uuid), event_type=e.event_type, when=e.when, detail=e.detail,
-            outcome=e.outcome, outcome_detail=e.outcome_detail,
-            agents=[(e.agent or "thuvien", "executing program")], objects=[obj.ocfl_id],
+            identifier=str(e.uuid),
+            event_type=e.event_type,
+            when=e.when,
+            detail=e.detail,
+            outcome=e.outcome,
+            outcome_detail=e.outcome_detail,
+            agents=[(e.agent or "thuvien", "executing program")],
+            objects=[obj.ocfl_id],
         )
         for e in obj.events.order_by("when", "id")
     ]
@@ -51,18 +63,43 @@ def mets_files(obj: DigitalObject) -> list[MetsFile]:
     files = []
     for page in obj.pages.filter(status="ready").order_by("order"):
         base = dict(page_order=page.order, page_label=page.label)
-        files.append(MetsFile(id=f"master-{page.order}", href=page.master_name, mime=page.mime,
-                              size=page.size, sha512=page.sha512, use="master", **base))
+        files.append(
+            MetsFile(
+                id=f"master-{page.order}",
+                href=page.master_name,
+                mime=page.mime,
+                size=page.size,
+                sha512=page.sha512,
+                use="master",
+                **base,
+            )
+        )
         access = paths.access_path(page)
         if access.exists():
-            files.append(MetsFile(id=f"access-{page.order}", href=f"access/{access.name}",
-                                  mime="image/jpeg", size=access.stat().st_size, sha512=None,
-                                  use="access", **base))
+            files.append(
+                MetsFile(
+                    id=f"access-{page.order}",
+                    href=f"access/{access.name}",
+                    mime="image/jpeg",
+                    size=access.stat().st_size,
+                    sha512=None,
+                    use="access",
+                    **base,
+                )
+            )
         hocr = paths.hocr_path(page)
         if hocr.exists():
-            files.append(MetsFile(id=f"ocr-{page.order}", href=f"ocr/{hocr.name}",
-                                  mime="text/vnd.hocr+html", size=hocr.stat().st_size,
-                                  sha512=None, use="ocr", **base))
+            files.append(
+                MetsFile(
+                    id=f"ocr-{page.order}",
+                    href=f"ocr/{hocr.name}",
+                    mime="text/vnd.hocr+html",
+                    size=hocr.stat().st_size,
+                    sha512=None,
+                    use="ocr",
+                    **base,
+                )
+            )
     return files
 
 
@@ -80,10 +117,14 @@ def export_object_bag(obj: DigitalObject, dest: Path) -> Path:
         mets = Path(scratch) / "mets.xml"
         mets.write_bytes(mets_for(obj))
         files["metadata/mets.xml"] = mets
-        bag = export_bag(files, dest, {
-            "Source-Organization": obj.library.name,
-            "External-Identifier": obj.ocfl_id,
-            "External-Description": obj.title[:500],
-        })
+        bag = export_bag(
+            files,
+            dest,
+            {
+                "Source-Organization": obj.library.name,
+                "External-Identifier": obj.ocfl_id,
+                "External-Description": obj.title[:500],
+            },
+        )
     record_event(obj, "dissemination", f"Xuất túi BagIt {bag}")
     return bag

@@ -40,7 +40,24 @@ class _FileFacts:
         return self.cache[key]
 
 
-def ingest_object(batch, source, spec, blocking: list[dict], progress) -> DigitalObject:
+def hold_object(batch, spec) -> DigitalObject:
+    """An object the batch cannot publish (a bad row, a file whose checksum lies): kept
+    with its reasons for the library's staff, with no derivatives and nothing public."""
+    from thuvien.digital.services.batches import problem_dict
+
+    obj = _object_for(batch, spec)
+    if obj.status == ObjectStatus.INGESTING:
+        _pages_for(obj, spec)
+        problems = list(obj.problems) + [problem_dict(p) for p in spec.problems]
+        DigitalObject.objects.filter(pk=obj.pk).update(status=ObjectStatus.HELD, problems=problems)
+        obj.refresh_from_db()
+    return obj
+
+
+def ingest_object(batch, source, spec, progress) -> DigitalObject:
+    from thuvien.digital.services.batches import problem_dict
+
+    blocking = [problem_dict(p) for p in spec.problems if not p.warning]
     obj = _object_for(batch, spec)
     if obj.status in (ObjectStatus.READY, ObjectStatus.HELD, ObjectStatus.WITHDRAWN):
         progress.advance(len(spec.pages))
@@ -65,9 +82,15 @@ def _object_for(batch, spec) -> DigitalObject:
     dc.setdefault("title", [title])
     with transaction.atomic():
         obj = DigitalObject.objects.create(
-            library=batch.library, collection=_collection(batch, spec), batch=batch,
-            batch_key=spec.key, title=title[:1000], kind=spec.kind or "other", dc=dc,
-            access=spec.access or batch.default_access, rights=(dc.get("rights") or [""])[0][:255],
+            library=batch.library,
+            collection=_collection(batch, spec),
+            batch=batch,
+            batch_key=spec.key,
+            title=title[:1000],
+            kind=spec.kind or "other",
+            dc=dc,
+            access=spec.access or batch.default_access,
+            rights=(dc.get("rights") or [""])[0][:255],
             record=record,
         )
         obj.ident = f"tv{obj.pk:07d}"
@@ -83,7 +106,7 @@ def _missing_record(reference: str) -> dict:
         "where": reference,
         "vi": f"Không tìm thấy biểu ghi thư mục {reference}; tài nguyên chưa được liên kết",
         "en": f"Catalogue record {reference} not found; the object is not linked",
-        "warning": True,
+        "level": "warning",
     }
 
 
@@ -101,8 +124,11 @@ def _pages_for(obj, spec) -> list[Page]:
     if not obj.pages.exists():
         Page.objects.bulk_create(
             Page(
-                obj=obj, order=number, label=(page.label or str(number))[:64],
-                source_path=page.relpath, pdf_page=page.pdf_page,
+                obj=obj,
+                order=number,
+                label=(page.label or str(number))[:64],
+                source_path=page.relpath,
+                pdf_page=page.pdf_page,
             )
             for number, page in enumerate(spec.pages, start=1)
         )
@@ -113,9 +139,14 @@ def _pages_for(obj, spec) -> list[Page]:
 
 def _derive(page: Page, source_file, facts: _FileFacts) -> None:
     if source_file is None:
-        _fail(page, IngestError(
-            f"Thiếu tệp {page.source_path}", f"Missing file {page.source_path}", page.source_path
-        ))
+        _fail(
+            page,
+            IngestError(
+                f"Thiếu tệp {page.source_path}",
+                f"Missing file {page.source_path}",
+                page.source_path,
+            ),
+        )
         return
     try:
         probe(source_file.path)
@@ -126,17 +157,28 @@ def _derive(page: Page, source_file, facts: _FileFacts) -> None:
         _fail(page, exc)
         return
     except Exception as exc:  # libvips raises its own errors for broken files
-        _fail(page, IngestError(
-            f"Không xử lý được ảnh: {exc}", f"Could not process the image: {exc}",
-            page.source_path,
-        ))
+        _fail(
+            page,
+            IngestError(
+                f"Không xử lý được ảnh: {exc}",
+                f"Could not process the image: {exc}",
+                page.source_path,
+            ),
+        )
         return
     fmt = file_facts["format"]
     Page.objects.filter(pk=page.pk).update(
-        status=PageStatus.READY, error="", width=made.width, height=made.height,
-        size=file_facts["size"], sha512=file_facts["digests"]["sha512"],
-        md5=file_facts["digests"]["md5"], puid=fmt.puid or "", format_name=fmt.name[:255],
-        mime=fmt.mime or "", master_name=master_name(source_file.relpath),
+        status=PageStatus.READY,
+        error="",
+        width=made.width,
+        height=made.height,
+        size=file_facts["size"],
+        sha512=file_facts["digests"]["sha512"],
+        md5=file_facts["digests"]["md5"],
+        puid=fmt.puid or "",
+        format_name=fmt.name[:255],
+        mime=fmt.mime or "",
+        master_name=master_name(source_file.relpath),
     )
     page.refresh_from_db()
 
@@ -154,11 +196,16 @@ def _conclude(obj, pages, files, facts, blocking) -> DigitalObject:
     from thuvien.digital.services.preservation import preserve_ingest
 
     failed = [p for p in pages if p.status != PageStatus.READY]
-    problems = list(obj.problems) + blocking + [
-        {"where": p.source_path, "vi": p.error, "en": "", "page": p.order} for p in failed
-    ]
+    problems = (
+        list(obj.problems)
+        + blocking
+        + [
+            {"where": p.source_path, "vi": p.error, "en": "", "page": p.order, "level": "error"}
+            for p in failed
+        ]
+    )
     preserve_ingest(obj, pages, files, facts.cache)
-    holds = [p for p in problems if not p.get("warning")]
+    holds = [p for p in problems if p.get("level", "error") == "error"]
     status = ObjectStatus.HELD if holds else ObjectStatus.READY
     DigitalObject.objects.filter(pk=obj.pk).update(status=status, problems=problems)
     obj.refresh_from_db()

@@ -38,10 +38,11 @@ def ocr_objects(objects: list[DigitalObject], progress=None) -> dict:
     if pages:
         workers = max(1, min(settings.THUVIEN_DIGITAL_OCR_WORKERS, len(pages)))
         with OcrPool(processes=workers, language=settings.THUVIEN_DIGITAL_OCR_LANGUAGE) as pool:
-            for page, result in zip(pages, pool.map([paths.pyramid_path(p) for p in pages]),
-                                    strict=True):
-                state = _failed(page, result) if isinstance(result, OcrFailure) else _keep(
-                    page, result
+            for page, result in zip(
+                pages, pool.map([paths.pyramid_path(p) for p in pages]), strict=True
+            ):
+                state = (
+                    _failed(page, result) if isinstance(result, OcrFailure) else _keep(page, result)
                 )
                 counts[state] += 1
                 if progress:
@@ -53,11 +54,7 @@ def ocr_objects(objects: list[DigitalObject], progress=None) -> dict:
 
 def _keep(page: Page, result) -> str:
     state = EMPTY if result.empty else DONE
-    words = [
-        [w.text, w.x, w.y, w.w, w.h]
-        for line in result.lines
-        for w in line.words
-    ]
+    words = [[w.text, w.x, w.y, w.w, w.h] for line in result.lines for w in line.words]
     lines = [[line.text, line.x, line.y, line.w, line.h] for line in result.lines]
     target = paths.words_path(page)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -67,9 +64,12 @@ def _keep(page: Page, result) -> str:
     hocr = paths.hocr_path(page)
     hocr.write_text(result.hocr, "utf-8")
     Page.objects.filter(pk=page.pk).update(
-        ocr_status=state, text=result.text, ocr_confidence=round(result.mean_confidence, 2),
+        ocr_status=state,
+        text=result.text,
+        ocr_confidence=round(result.mean_confidence, 2),
         error="Trang không có chữ nhận dạng được / No text recognised on this page"
-        if state == EMPTY else "",
+        if state == EMPTY
+        else "",
     )
     return state
 
@@ -112,15 +112,20 @@ def _page_for_pdf(page, words):
     """The OCR result shape the PDF writer takes, rebuilt from the stored words."""
     from thuvien.digital.ocr.engine import Line, OcrPage, Word
 
-    lines = [
-        Line(text=t, x=x, y=y, w=w, h=h, words=[]) for t, x, y, w, h in words.get("lines", [])
-    ]
+    lines = [Line(text=t, x=x, y=y, w=w, h=h, words=[]) for t, x, y, w, h in words.get("lines", [])]
     flat = [Word(text=t, x=x, y=y, w=w, h=h, confidence=0.0) for t, x, y, w, h in words["words"]]
     _assign(lines, flat)
     return OcrPage(
-        text=page.text, lines=lines, width=page.width, height=page.height,
-        mean_confidence=page.ocr_confidence or 0.0, hocr="", alto=None,
-        empty=page.ocr_status == EMPTY, preprocessed=False, seconds=0.0,
+        text=page.text,
+        lines=lines,
+        width=page.width,
+        height=page.height,
+        mean_confidence=page.ocr_confidence or 0.0,
+        hocr="",
+        alto=None,
+        empty=page.ocr_status == EMPTY,
+        preprocessed=False,
+        seconds=0.0,
     )
 
 

@@ -29,15 +29,15 @@ def upload_dir() -> Path:
 
 
 def pyramid_path(page) -> Path:
-    return derivative_dir(page.obj.ident) / f"{page.ident}.tif"
+    return derivative_dir(page.obj.ident) / f"{page.ident}.pyramid.tif"
 
 
 def access_path(page) -> Path:
-    return derivative_dir(page.obj.ident) / f"{page.ident}.jpg"
+    return derivative_dir(page.obj.ident) / f"{page.ident}.access.jpg"
 
 
 def thumbnail_path(page) -> Path:
-    return derivative_dir(page.obj.ident) / f"{page.ident}-thumb.jpg"
+    return derivative_dir(page.obj.ident) / f"{page.ident}.thumb.jpg"
 
 
 def words_path(page) -> Path:

@@ -42,12 +42,15 @@ def object_info(obj: DigitalObject, base: str) -> ObjectInfo:
     pages = [
         PageInfo(
             id=f"{manifest_uri(base, obj.ident)}/canvas/{page.order}",
-            label=page.label or str(page.order), width=page.width, height=page.height,
+            label=page.label or str(page.order),
+            width=page.width,
+            height=page.height,
             image_service=f"{base}/iiif/3/{page.ident}",
             thumbnail=f"{base}/iiif/3/{page.ident}/full/200,/0/default.jpg",
             annotations=(
                 f"{base}/iiif/presentation/{obj.ident}/annotations/{page.order}"
-                if page.ocr_status == "done" else None
+                if page.ocr_status == "done"
+                else None
             ),
         )
         for page in obj.pages.filter(status=PageStatus.READY).order_by("order")
@@ -61,21 +64,35 @@ def object_info(obj: DigitalObject, base: str) -> ObjectInfo:
     homepage = base + reverse("digital:object", args=[obj.ident])
     rendering = []
     if obj.ocr_done:
-        rendering.append((base + reverse("digital:pdf", args=[obj.ident]),
-                          "PDF (có lớp chữ tìm được)", "application/pdf"))
+        rendering.append(
+            (
+                base + reverse("digital:pdf", args=[obj.ident]),
+                "PDF (có lớp chữ tìm được)",
+                "application/pdf",
+            )
+        )
     return ObjectInfo(
-        id=manifest_uri(base, obj.ident), label=_lang(obj.title),
+        id=manifest_uri(base, obj.ident),
+        label=_lang(obj.title),
         summary=_lang(obj.dc["description"][0]) if obj.dc.get("description") else None,
-        metadata=metadata, rights=obj.rights if obj.rights.startswith("http") else None,
+        metadata=metadata,
+        rights=obj.rights if obj.rights.startswith("http") else None,
         required_statement=(_lang("Cung cấp bởi", "Provided by"), {"none": [obj.library.name]}),
-        homepage=homepage, rendering=rendering,
-        see_also=[(base + reverse("digital:mets", args=[obj.ident]), "text/xml",
-                   "http://www.loc.gov/METS/")],
+        homepage=homepage,
+        rendering=rendering,
+        see_also=[
+            (
+                base + reverse("digital:mets", args=[obj.ident]),
+                "text/xml",
+                "http://www.loc.gov/METS/",
+            )
+        ],
         search_service=f"{base}/iiif/search/{obj.ident}" if obj.ocr_done else None,
         autocomplete=f"{base}/iiif/autocomplete/{obj.ident}" if obj.ocr_done else None,
         pages=pages,
         part_of=[f"{base}/iiif/presentation/collections/{obj.collection.slug}"]
-        if obj.collection_id else [],
+        if obj.collection_id
+        else [],
     )
 
 
@@ -95,13 +112,15 @@ def collection_json(slug: str, user, request, base: str) -> dict | None:
     if collection is None:
         return None
     objects = DigitalObject.objects.filter(
-        collection=collection, status=ObjectStatus.READY,
+        collection=collection,
+        status=ObjectStatus.READY,
         access__in=readable_levels(user, request),
     ).order_by("title")
     items = [(manifest_uri(base, o.ident), "Manifest", _lang(o.title)) for o in objects]
     return build_collection(
         f"{base}/iiif/presentation/collections/{slug}",
-        _lang(collection.title, collection.title_en or None), items,
+        _lang(collection.title, collection.title_en or None),
+        items,
         summary=_lang(collection.description) if collection.description else None,
         part_of=[f"{base}/iiif/presentation/collections/top"],
     )
@@ -109,13 +128,17 @@ def collection_json(slug: str, user, request, base: str) -> dict | None:
 
 def top_collection_json(base: str) -> dict:
     items = [
-        (f"{base}/iiif/presentation/collections/{c.slug}", "Collection",
-         _lang(c.title, c.title_en or None))
+        (
+            f"{base}/iiif/presentation/collections/{c.slug}",
+            "Collection",
+            _lang(c.title, c.title_en or None),
+        )
         for c in Collection.objects.order_by("title")
     ]
     return build_collection(
         f"{base}/iiif/presentation/collections/top",
-        _lang("Bộ sưu tập số", "Digital collections"), items,
+        _lang("Bộ sưu tập số", "Digital collections"),
+        items,
     )
 
 

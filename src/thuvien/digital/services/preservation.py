@@ -23,11 +23,23 @@ log = logging.getLogger(__name__)
 AGENT = "thuvien"
 
 
-def record_event(obj, event_type: str, detail: str, outcome: str = "success",
-                 outcome_detail: str = "", agent: str = AGENT) -> PreservationEvent:
+def record_event(
+    obj,
+    event_type: str,
+    detail: str,
+    outcome: str = "success",
+    outcome_detail: str = "",
+    agent: str = AGENT,
+) -> PreservationEvent:
     return PreservationEvent.objects.create(
-        obj=obj, object_ident=obj.ident, event_type=event_type, when=timezone.now(),
-        detail=detail[:5000], outcome=outcome, outcome_detail=outcome_detail[:5000], agent=agent,
+        obj=obj,
+        object_ident=obj.ident,
+        event_type=event_type,
+        when=timezone.now(),
+        detail=detail[:5000],
+        outcome=outcome,
+        outcome_detail=outcome_detail[:5000],
+        agent=agent,
     )
 
 
@@ -49,13 +61,20 @@ def preserve_ingest(obj: DigitalObject, pages, files, facts: dict) -> None:
     for name, path in masters.items():
         fact = facts.get(str(path), {})
         digest = fact.get("digests", {})
-        record_event(obj, "message digest calculation",
-                     f"{name} sha512:{digest.get('sha512', '')} md5:{digest.get('md5', '')}")
+        record_event(
+            obj,
+            "message digest calculation",
+            f"{name} sha512:{digest.get('sha512', '')} md5:{digest.get('md5', '')}",
+        )
         fmt = fact.get("format")
         if fmt is not None:
             outcome = "success" if fmt.puid else "warning"
-            record_event(obj, "format identification",
-                         f"{name}: {fmt.puid or '?'} {fmt.name} ({fmt.method})", outcome)
+            record_event(
+                obj,
+                "format identification",
+                f"{name}: {fmt.puid or '?'} {fmt.name} ({fmt.method})",
+                outcome,
+            )
     replicate(obj)
 
 
@@ -63,8 +82,11 @@ def preserve_files(obj: DigitalObject, files: dict[str, Path], message: str) -> 
     """A new version with ``files`` added or replaced (OCR text, corrected metadata)."""
     version = _add(obj, files, message)
     if version is not None:
-        record_event(obj, "metadata modification" if "metadata" in message else "creation",
-                     f"{message}: {len(files)} tệp, {version}")
+        record_event(
+            obj,
+            "metadata modification" if "metadata" in message else "creation",
+            f"{message}: {len(files)} tệp, {version}",
+        )
         replicate(obj)
     return version
 
@@ -85,8 +107,12 @@ def _metadata_files(obj: DigitalObject, scratch: Path) -> dict[str, Path]:
 
 def _description(obj: DigitalObject) -> dict:
     return {
-        "identifier": obj.ident, "title": obj.title, "kind": obj.kind, "access": obj.access,
-        "library": obj.library.vn_id, "dc": obj.dc,
+        "identifier": obj.ident,
+        "title": obj.title,
+        "kind": obj.kind,
+        "access": obj.access,
+        "library": obj.library.vn_id,
+        "dc": obj.dc,
         "pages": [
             {"order": p.order, "label": p.label, "master": p.master_name, "sha512": p.sha512}
             for p in obj.pages.order_by("order")
@@ -138,5 +164,10 @@ def alert(message: str) -> None:
     if recipients:
         from django.core.mail import send_mail
 
-        send_mail("[thuvien] Cảnh báo bảo quản / Preservation alert", message,
-                  None, recipients, fail_silently=True)
+        send_mail(
+            "[thuvien] Cảnh báo bảo quản / Preservation alert",
+            message,
+            None,
+            recipients,
+            fail_silently=True,
+        )

@@ -11,8 +11,12 @@ FACETS = ["kind", "collection", "library", "language", "access"]
 
 def search_objects(user, request, text: str, filters: dict[str, list[str]], offset=0, limit=20):
     query = SearchQuery(
-        text=text, filters={**filters, "access": _allowed(filters, user, request)},
-        facets=FACETS, offset=offset, limit=limit, highlight=["text", "title"],
+        text=text,
+        filters={**filters, "access": _allowed(filters, user, request)},
+        facets=FACETS,
+        offset=offset,
+        limit=limit,
+        highlight=["text", "title"],
     )
     return digital_index().search(query)
 

@@ -29,9 +29,7 @@ def readable_object(request, ident: str) -> DigitalObject:
     if obj is None:
         raise Http404(f"Không có tài nguyên {ident} / No object {ident}")
     if not can_read(request.user, obj, request):
-        raise PermissionDenied(
-            "Tài nguyên này không mở cho bạn / This object is not open to you"
-        )
+        raise PermissionDenied("Tài nguyên này không mở cho bạn / This object is not open to you")
     return obj
 
 

@@ -59,8 +59,8 @@ def iiif_endpoint(view):
 def _json(data: dict, profile: str, request) -> HttpResponse:
     body = json.dumps(data, ensure_ascii=False, indent=None)
     accept = request.headers.get("Accept", "")
-    media = f'application/ld+json;profile="{profile}"' if "ld+json" in accept else (
-        "application/json"
+    media = (
+        f'application/ld+json;profile="{profile}"' if "ld+json" in accept else ("application/json")
     )
     response = HttpResponse(body, content_type=media)
     response["Cache-Control"] = "no-cache"
@@ -80,8 +80,11 @@ def image_base(request, ident):
 def image_info(request, ident):
     page = readable_page(request, ident)
     info = image_api.info_json(
-        image_id(request, ident), page.width, page.height,
-        max_width=settings.THUVIEN_IIIF_MAX_WIDTH, max_area=settings.THUVIEN_IIIF_MAX_AREA,
+        image_id(request, ident),
+        page.width,
+        page.height,
+        max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
+        max_area=settings.THUVIEN_IIIF_MAX_AREA,
         rights=page.obj.rights or None,
     )
     return _json(info, IMAGE_CONTEXT, request)
@@ -96,7 +99,9 @@ def image_request(request, ident, region, size, rotation, quality, fmt):
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304)
     data, media_type = image_api.render(
-        paths.pyramid_path(page), parsed, max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
+        paths.pyramid_path(page),
+        parsed,
+        max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
         max_area=settings.THUVIEN_IIIF_MAX_AREA,
     )
     response = HttpResponse(data, content_type=media_type)
@@ -117,7 +122,8 @@ def manifest(request, ident):
 def page_annotations(request, ident, order):
     obj = readable_object(request, ident)
     return _json(
-        page_annotations_json(obj, int(order), public_base(request)), PRESENTATION_CONTEXT,
+        page_annotations_json(obj, int(order), public_base(request)),
+        PRESENTATION_CONTEXT,
         request,
     )
 
@@ -141,7 +147,8 @@ def content_search(request, ident):
     query = request.GET.get("q", "").strip()
     return _json(
         search_json(obj, query, public_base(request), request.get_full_path()),
-        "http://iiif.io/api/search/2/context.json", request,
+        "http://iiif.io/api/search/2/context.json",
+        request,
     )
 
 
@@ -151,7 +158,9 @@ def autocomplete(request, ident):
 
     obj = readable_object(request, ident)
     return _json(
-        autocomplete_json(obj, request.GET.get("q", ""), public_base(request),
-                          request.get_full_path()),
-        "http://iiif.io/api/search/2/context.json", request,
+        autocomplete_json(
+            obj, request.GET.get("q", ""), public_base(request), request.get_full_path()
+        ),
+        "http://iiif.io/api/search/2/context.json",
+        request,
     )

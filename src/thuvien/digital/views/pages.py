@@ -37,7 +37,11 @@ def home(request):
         objects = {o.ident: o for o in found.prefetch_related("pages")}
     base = urlencode([(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"])
     context = {
-        "q": text, "result": result, "error": error, "page": page, "base_query": base,
+        "q": text,
+        "result": result,
+        "error": error,
+        "page": page,
+        "base_query": base,
         "hits": [(h, objects.get(h.id)) for h in result.hits] if result else [],
         "facets": _facets(result, filters) if result else [],
         "collections": Collection.objects.select_related("library").order_by("title"),
@@ -50,8 +54,10 @@ def home(request):
 
 
 FACET_TITLES = {
-    "kind": gettext_lazy("Loại tài liệu"), "collection": gettext_lazy("Bộ sưu tập"),
-    "library": gettext_lazy("Thư viện"), "language": gettext_lazy("Ngôn ngữ"),
+    "kind": gettext_lazy("Loại tài liệu"),
+    "collection": gettext_lazy("Bộ sưu tập"),
+    "library": gettext_lazy("Thư viện"),
+    "language": gettext_lazy("Ngôn ngữ"),
     "access": gettext_lazy("Quyền truy cập"),
 }
 
@@ -62,10 +68,16 @@ def _facets(result, filters):
     labels = {"kind": dict(ObjectKind.choices), "access": dict(AccessLevel.choices)}
     return [
         {
-            "name": name, "title": FACET_TITLES[name], "open": bool(filters.get(name)),
+            "name": name,
+            "title": FACET_TITLES[name],
+            "open": bool(filters.get(name)),
             "values": [
-                {"value": value, "count": count, "label": labels.get(name, {}).get(value, value),
-                 "checked": value in filters.get(name, [])}
+                {
+                    "value": value,
+                    "count": count,
+                    "label": labels.get(name, {}).get(value, value),
+                    "checked": value in filters.get(name, []),
+                }
                 for value, count in result.facets.get(name, [])
             ],
         }
@@ -76,11 +88,12 @@ def _facets(result, filters):
 
 def collection_page(request, slug):
     collection = get_object_or_404(Collection.objects.select_related("library"), slug=slug)
-    objects = collection.objects.filter(
+    objects = collection.digital_objects.filter(
         status=ObjectStatus.READY, access__in=readable_levels(request.user, request)
     ).order_by("title")
-    return render(request, "digital/collection.html",
-                  {"collection": collection, "objects": objects})
+    return render(
+        request, "digital/collection.html", {"collection": collection, "objects": objects}
+    )
 
 
 def object_page(request, ident):
@@ -88,7 +101,10 @@ def object_page(request, ident):
     staff = is_staff_for(request.user, obj)
     pages = obj.pages.order_by("order")
     context = {
-        "obj": obj, "staff": staff, "pages": pages, "first_page": pages.first(),
+        "obj": obj,
+        "staff": staff,
+        "pages": pages,
+        "first_page": pages.first(),
         "manifest_url": f"/iiif/presentation/{obj.ident}/manifest",
         "search_query": request.GET.get("q", ""),
         "language": get_language() or "vi",
@@ -104,8 +120,9 @@ def download_pdf(request, ident):
     path = paths.pdf_path(obj)
     if not path.exists():
         raise Http404("Chưa có PDF cho tài nguyên này / No PDF for this object yet")
-    return FileResponse(open(path, "rb"), content_type="application/pdf",
-                        filename=f"{obj.ident}.pdf")
+    return FileResponse(
+        open(path, "rb"), content_type="application/pdf", filename=f"{obj.ident}.pdf"
+    )
 
 
 def download_mets(request, ident):
@@ -127,5 +144,6 @@ def page_image(request, ident, order: int):
     obj = readable_object(request, ident)
     page = get_object_or_404(obj.pages, order=order, status="ready")
     page.obj = obj
-    return FileResponse(open(paths.access_path(page), "rb"), content_type="image/jpeg",
-                        filename=f"{page.ident}.jpg")
+    return FileResponse(
+        open(paths.access_path(page), "rb"), content_type="image/jpeg", filename=f"{page.ident}.jpg"
+    )

@@ -47,8 +47,9 @@ class BatchForm(forms.Form):
     access = forms.ChoiceField(
         label=gettext_lazy("Quyền truy cập mặc định"), choices=AccessLevel.choices
     )
-    ocr = forms.BooleanField(label=gettext_lazy("Nhận dạng chữ (OCR)"), initial=True,
-                             required=False)
+    ocr = forms.BooleanField(
+        label=gettext_lazy("Nhận dạng chữ (OCR)"), initial=True, required=False
+    )
     file = forms.FileField(
         label=gettext_lazy("Tệp ZIP hoặc túi BagIt nén ZIP"),
         help_text=gettext_lazy(
@@ -91,8 +92,13 @@ def batches(request):
         stored = _store_upload(data["file"])
         try:
             batch = create_batch(
-                request.user, data["library"], stored, original_name=data["file"].name,
-                collection=data["collection"], access=data["access"], ocr=data["ocr"],
+                request.user,
+                data["library"],
+                stored,
+                original_name=data["file"].name,
+                collection=data["collection"],
+                access=data["access"],
+                ocr=data["ocr"],
                 uploaded=True,
             )
         except ValueError as exc:
@@ -102,8 +108,11 @@ def batches(request):
             start_batch(request.user, batch)
             return redirect("digital:batch", batch.pk)
     listed = DigitalBatch.objects.filter(library__in=_libraries_for(request.user))
-    return render(request, "digital/batches.html",
-                  {"form": form, "batches": listed.select_related("library", "job")[:50]})
+    return render(
+        request,
+        "digital/batches.html",
+        {"form": form, "batches": listed.select_related("library", "job")[:50]},
+    )
 
 
 @login_required
@@ -111,9 +120,11 @@ def batch_detail(request, pk):
     batch = get_object_or_404(DigitalBatch.objects.select_related("library", "job"), pk=pk)
     if not has_perm(request.user, Action.DIGITAL_INGEST, Target.for_library(batch.library)):
         raise PermissionDenied(_("Bạn không được xem đợt nạp này."))
-    objects = batch.objects.order_by("pk").prefetch_related("pages")
-    template = "digital/_batch_status.html" if request.headers.get("HX-Request") else (
-        "digital/batch.html"
+    objects = batch.digital_objects.order_by("pk").prefetch_related("pages")
+    template = (
+        "digital/_batch_status.html"
+        if request.headers.get("HX-Request")
+        else ("digital/batch.html")
     )
     return render(request, template, {"batch": batch, "objects": objects})
 
@@ -139,7 +150,8 @@ def start_audit(request):
     if not has_perm(request.user, Action.DIGITAL_PRESERVE):
         raise PermissionDenied(_("Bạn không được quản lý kho bảo quản."))
     everything = request.POST.get("all") == "1"
-    job = start_job("digital.audit", _("Kiểm tra toàn vẹn kho bảo quản"), {"all": everything},
-                    user=request.user)
+    job = start_job(
+        "digital.audit", _("Kiểm tra toàn vẹn kho bảo quản"), {"all": everything}, user=request.user
+    )
     messages.info(request, _("Đã xếp lịch kiểm tra toàn vẹn."))
     return redirect("ops:job", job.pk)

@@ -12,12 +12,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--all", action="store_true",
-                            help="mọi tài nguyên, không chỉ phần đến hạn / every object")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="mọi tài nguyên, không chỉ phần đến hạn / every object",
+        )
 
     def handle(self, *args, **options):
-        job = run_job_inline("digital.audit", "Kiểm tra toàn vẹn", {"all": options["all"]},
-                             show_progress=options["verbosity"] > 0)
+        job = run_job_inline(
+            "digital.audit",
+            "Kiểm tra toàn vẹn",
+            {"all": options["all"]},
+            show_progress=options["verbosity"] > 0,
+        )
         if job.error:
             raise CommandError(job.error)
         report = job.report or {}

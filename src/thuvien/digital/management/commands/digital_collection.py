@@ -1,6 +1,8 @@
 """Create or rename a digital collection of a library."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_slug
 
 from thuvien.digital.management.commands._common import library_arg
 from thuvien.digital.models import Collection
@@ -17,12 +19,25 @@ class Command(BaseCommand):
         parser.add_argument("--description", default="")
 
     def handle(self, *args, slug, library, title, title_en, description, **options):
+        try:
+            validate_slug(slug)
+        except ValidationError as exc:
+            raise CommandError(
+                f"Mã {slug!r} chỉ gồm chữ không dấu, số, - và _ / slug: letters, digits, - and _"
+            ) from exc
         owner = library_arg(library)
         existing = Collection.objects.filter(slug=slug).first()
         if existing is not None and existing.library_id != owner.pk:
             raise CommandError(f"Mã {slug} đã dùng cho thư viện khác / slug used elsewhere")
         collection, created = Collection.objects.update_or_create(
-            slug=slug, defaults={"library": owner, "title": title, "title_en": title_en,
-                                 "description": description},
+            slug=slug,
+            defaults={
+                "library": owner,
+                "title": title,
+                "title_en": title_en,
+                "description": description,
+            },
         )
-        self.stdout.write(f"{'Đã tạo' if created else 'Đã sửa'} / {'created' if created else 'updated'}: {collection.slug}")
+        self.stdout.write(
+            f"{'Đã tạo' if created else 'Đã sửa'} / {'created' if created else 'updated'}: {collection.slug}"
+        )

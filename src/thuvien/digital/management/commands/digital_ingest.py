@@ -22,12 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--library", required=True, help="mã VN-… / the library's VN- id")
         parser.add_argument("--collection", help="mã bộ sưu tập / collection slug")
         parser.add_argument(
-            "--access", default="public", choices=[c.value for c in AccessLevel],
+            "--access",
+            default="public",
+            choices=[c.value for c in AccessLevel],
             help="quyền truy cập mặc định / default access level",
         )
         parser.add_argument("--no-ocr", action="store_true", help="bỏ qua OCR / skip OCR")
         parser.add_argument("--user", help="tài khoản thực hiện / acting username")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="báo cáo JSON / JSON report")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="báo cáo JSON / JSON report"
+        )
 
     def handle(self, *args, path, library, collection, access, no_ocr, user, as_json, **options):
         if not path.exists():
@@ -41,10 +45,14 @@ class Command(BaseCommand):
                     f"Thư viện không có bộ sưu tập {collection} / no collection {collection} "
                     "in this library (thuvien digital_collection)"
                 )
-        batch = create_batch(user_arg(user), target, path.resolve(), collection=chosen,
-                             access=access, ocr=not no_ocr)
+        batch = create_batch(
+            user_arg(user), target, path.resolve(), collection=chosen, access=access, ocr=not no_ocr
+        )
         job = run_job_inline(
-            INGEST_JOB, f"Nạp {path.name}", {"batch": batch.pk}, library=target,
+            INGEST_JOB,
+            f"Nạp {path.name}",
+            {"batch": batch.pk},
+            library=target,
             show_progress=options["verbosity"] > 0 and not as_json,
         )
         report = job.report or {}
@@ -61,22 +69,29 @@ class Command(BaseCommand):
             self.stdout.write(f"  {key}: {report.get(key, 0)}")
         for problem in report.get("problems", [])[:50]:
             self.stdout.write(f"  ! {problem['where']}: {problem['vi']} / {problem['en']}")
-        for obj in batch.objects.order_by("pk"):
+        for obj in batch.digital_objects.order_by("pk"):
             self.stdout.write(f"  {obj.ident} [{obj.status}] {obj.title}")
 
 
 def _json(batch, job, report) -> str:
     objects = [
         {
-            "ident": obj.ident, "title": obj.title, "status": obj.status,
+            "ident": obj.ident,
+            "title": obj.title,
+            "status": obj.status,
             "manifest": f"/iiif/presentation/{obj.ident}/manifest",
             "pages": [
-                {"order": p.order, "status": p.status, "iiif": f"/iiif/3/{p.ident}",
-                 "error": p.error}
+                {
+                    "order": p.order,
+                    "status": p.status,
+                    "iiif": f"/iiif/3/{p.ident}",
+                    "error": p.error,
+                }
                 for p in obj.pages.order_by("order")
             ],
         }
-        for obj in batch.objects.order_by("pk")
+        for obj in batch.digital_objects.order_by("pk")
     ]
-    return json.dumps({"batch": batch.pk, **report, "objects": objects}, ensure_ascii=False,
-                      indent=2)
+    return json.dumps(
+        {"batch": batch.pk, **report, "objects": objects}, ensure_ascii=False, indent=2
+    )

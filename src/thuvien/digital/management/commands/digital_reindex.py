@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = "Dựng lại chỉ mục tài nguyên số / rebuild the digital collections' index"
 
     def add_arguments(self, parser):
-        parser.add_argument("--reconcile", action="store_true",
-                            help="chỉ bù phần lệch / only repair differences")
+        parser.add_argument(
+            "--reconcile", action="store_true", help="chỉ bù phần lệch / only repair differences"
+        )
 
     def handle(self, *args, **options):
         report = reconcile() if options["reconcile"] else rebuild()

@@ -48,6 +48,9 @@ class Command(BaseCommand):
             self.stdout.write("Chỉ mục mục lục đã được tạo lại / catalogue index rebuilt")
         for name, report in load_demo_catalog().items():
             self.stdout.write(f"Mục lục mẫu / demo catalogue {name}: {report['records']}")
+        from thuvien.digital.services.demo import load_demo_digital
+
+        self.stdout.write(f"Tài nguyên số mẫu / demo digital objects: {load_demo_digital()}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đăng nhập / sign in: admin / {DEMO_PASSWORD} (quản trị / superuser); "
