@@ -96,6 +96,44 @@ def collection_page(request, slug):
     )
 
 
+DC_LABELS = {
+    "creator": gettext_lazy("Tác giả"),
+    "contributor": gettext_lazy("Đồng tác giả"),
+    "date": gettext_lazy("Năm"),
+    "publisher": gettext_lazy("Nhà xuất bản"),
+    "subject": gettext_lazy("Chủ đề"),
+    "description": gettext_lazy("Mô tả"),
+    "language": gettext_lazy("Ngôn ngữ"),
+    "identifier": gettext_lazy("Định danh"),
+    "source": gettext_lazy("Nguồn"),
+    "relation": gettext_lazy("Liên kết"),
+    "coverage": gettext_lazy("Phạm vi"),
+    "format": gettext_lazy("Định dạng"),
+    "type": gettext_lazy("Dạng tài liệu"),
+    "rights": gettext_lazy("Bản quyền"),
+}
+LANGUAGE_NAMES = {
+    "vie": gettext_lazy("Tiếng Việt"),
+    "eng": gettext_lazy("Tiếng Anh"),
+    "fre": gettext_lazy("Tiếng Pháp"),
+    "fra": gettext_lazy("Tiếng Pháp"),
+    "chi": gettext_lazy("Tiếng Trung"),
+    "zho": gettext_lazy("Tiếng Trung"),
+    "rus": gettext_lazy("Tiếng Nga"),
+}
+
+
+def _metadata(obj) -> list[tuple[str, list[str]]]:
+    rows = []
+    for name, label in DC_LABELS.items():
+        values = (obj.dc or {}).get(name) or []
+        if name == "language":
+            values = [LANGUAGE_NAMES.get(v, v) for v in values]
+        if values:
+            rows.append((label, values))
+    return rows
+
+
 def object_page(request, ident):
     obj = readable_object(request, ident)
     staff = is_staff_for(request.user, obj)
