@@ -228,3 +228,23 @@ def test_ingest_command_json_and_wrong_arguments(digital_dirs, batch_folder, cap
         "/iiif/3/tv"
     )
     assert DigitalBatch.objects.count() == 1
+
+
+def test_exported_bag_comes_back_as_the_same_object(ingested, tmp_path):
+    from thuvien.digital.services.export import export_object_bag
+
+    book = DigitalObject.objects.get(batch_key="sach-1")
+    bag = export_object_bag(book, tmp_path / "bag")
+    batch, report = _ingest(book.library, bag, ocr=False)
+    again = DigitalObject.objects.get(batch=batch)
+    assert report["published"] == 1 and again.title == book.title and again.kind == book.kind
+    assert [p.label for p in again.pages.order_by("order")] == ["Bìa", "1"]
+    assert [p.sha512 for p in again.pages.order_by("order")] == [
+        p.sha512 for p in book.pages.order_by("order")
+    ]
+    # a bag whose manifest lies: a master changed after export holds the object back
+    master = next((bag / "data" / "masters").rglob("a.png"))
+    master.write_bytes(master.read_bytes()[:-10] + b"0123456789")
+    batch, _ = _ingest(book.library, bag, ocr=False)
+    held = DigitalObject.objects.get(batch=batch)
+    assert held.status == ObjectStatus.HELD and "a.png" in json.dumps(batch.problems)

@@ -21,6 +21,7 @@ from thuvien.digital.ingest.manifest import plan
 from thuvien.digital.ingest.sources import open_source
 from thuvien.digital.models import DigitalBatch, DigitalBatchStatus, ObjectStatus
 from thuvien.digital.services import paths
+from thuvien.digital.services.reimport import own_export
 from thuvien.kernel.audit.log import record_change
 from thuvien.ops.jobs import start_job
 
@@ -84,7 +85,7 @@ def run_batch(batch: DigitalBatch, progress) -> dict:
     DigitalBatch.objects.filter(pk=batch.pk).update(status=DigitalBatchStatus.RUNNING)
     try:
         source = open_source(Path(batch.source), paths.work_dir(batch.pk))
-        manifest = plan(source, default_access=batch.default_access)
+        manifest = own_export(source) or plan(source, default_access=batch.default_access)
     except IngestError as exc:
         return _finish(batch, DigitalBatchStatus.FAILED, {}, [_problem(exc.where, exc)])
     problems = [_as_dict(p) for p in source.problems]
