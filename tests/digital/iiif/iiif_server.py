@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from thuvien.digital.iiif.image import (
     DEFAULT_MAX_AREA,
@@ -36,15 +36,24 @@ LIMITS = {
 INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 
 
+Route = Callable[[dict[str, list[str]]], tuple[int, bytes, str]]
+
+
 class Handler(BaseHTTPRequestHandler):
     images: dict[str, Path] = {}
+    routes: dict[str, Route] = {}  # other paths: query -> (status, body, content type)
     base: str = ""
+    seen: list[str]
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
     def do_GET(self) -> None:
-        raw = self.path.split("?", 1)[0].lstrip("/")
+        self.seen.append(self.path)
+        raw, _, query = self.path.partition("?")
+        raw = raw.lstrip("/")
+        if raw in self.routes:
+            return self._send(*self.routes[raw](parse_qs(query)))
         if not raw.startswith(PREFIX + "/"):
             return self._send(404, b"not found", "text/plain")
         parts = raw[len(PREFIX) + 1 :].split("/")
@@ -90,12 +99,22 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(images: dict[str, Path]) -> Iterator[str]:
-    """Serve ``images`` (identifier -> file) on a random loopback port; yields host:port."""
+def serve(
+    images: dict[str, Path], routes: dict[str, Route] | None = None, seen: list | None = None
+) -> Iterator[str]:
+    """Serve ``images`` (identifier -> file) and ``routes`` on a random loopback port.
+
+    Yields host:port; the paths requested are appended to ``seen``.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     host, port = server.server_address[:2]
-    handler = type("BoundHandler", (Handler,), {"images": images, "base": f"http://{host}:{port}"})
-    server.RequestHandlerClass = handler
+    bound = {
+        "images": images,
+        "routes": routes or {},
+        "base": f"http://{host}:{port}",
+        "seen": [] if seen is None else seen,
+    }
+    server.RequestHandlerClass = type("BoundHandler", (Handler,), bound)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
