@@ -251,6 +251,17 @@ def test_invalid_viewing_direction_and_behavior_are_refused(info):
         build_manifest(info)
 
 
+def test_objects_without_pages_or_sizes_are_refused(info):
+    pages = info.pages
+    info.pages = []
+    with pytest.raises(ValueError, match=r"chưa có trang nào.*has no pages"):
+        build_manifest(info)
+    info.pages = pages
+    pages[2].height = 0
+    with pytest.raises(ValueError, match=r"Trang p0003 .* Page p0003"):
+        build_manifest(info)
+
+
 def test_collection():
     collection = build_collection(
         f"{BASE}/iiif/presentation/collections/han-nom",

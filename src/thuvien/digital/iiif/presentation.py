@@ -111,6 +111,11 @@ def build_manifest(
         raise ValueError(
             f"Giá trị behavior không hợp lệ: {unknown} / Invalid behavior values: {unknown}"
         )
+    if not info.pages:
+        raise ValueError(
+            f"Đối tượng chưa có trang nào: {info.id} / Object has no pages: {info.id}"
+            " (a Manifest needs at least one Canvas)"
+        )
     limits = (max_width, max_height, max_area)
     canvases = [_canvas(info, page, limits) for page in info.pages]
     manifest: dict = {
@@ -232,6 +237,11 @@ def _resource_type(fmt: str) -> str:
 
 
 def _canvas(info: ObjectInfo, page: PageInfo, limits: tuple) -> dict:
+    if page.width <= 0 or page.height <= 0:
+        raise ValueError(
+            f"Trang {page.id} của {info.id} không có kích thước ({page.width}x{page.height}) / "
+            f"Page {page.id} of {info.id} has no size ({page.width}x{page.height})"
+        )
     canvas_id = canvas_uri(info.id, page.id)
     service = page.image_service.rstrip("/")
     body_width, body_height = _scaled(page.width, page.height, "max", limits)
