@@ -1,4 +1,4 @@
-"""Real test images for the IIIF tests, written once per session with libvips."""
+"""Real test images for the IIIF tests, written once per test run with libvips."""
 
 from __future__ import annotations
 
