@@ -10,7 +10,7 @@ urlpatterns = [
     path("3/<str:ident>/info.json", iiif.image_info, name="image_info"),
     re_path(
         r"^3/(?P<ident>[^/]+)/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/"
-        r"(?P<quality>[a-z]+)\.(?P<fmt>[a-z0-9]+)$",
+        r"(?P<quality>[^/]+?)\.(?P<fmt>[^/.]+)$",
         iiif.image_request,
         name="image_request",
     ),

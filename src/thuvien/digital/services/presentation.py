@@ -97,7 +97,13 @@ def object_info(obj: DigitalObject, base: str) -> ObjectInfo:
 
 
 def manifest_json(obj: DigitalObject, base: str) -> dict:
-    return build_manifest(object_info(obj, base))
+    from django.conf import settings
+
+    return build_manifest(
+        object_info(obj, base),
+        max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
+        max_area=settings.THUVIEN_IIIF_MAX_AREA,
+    )
 
 
 def page_annotations_json(obj: DigitalObject, order: int, base: str) -> dict:

@@ -86,6 +86,7 @@ def image_info(request, ident):
         max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
         max_area=settings.THUVIEN_IIIF_MAX_AREA,
         rights=page.obj.rights or None,
+        extra_features=("canonicalLinkHeader", "profileLinkHeader"),
     )
     return _json(info, IMAGE_CONTEXT, request)
 
@@ -94,18 +95,17 @@ def image_info(request, ident):
 def image_request(request, ident, region, size, rotation, quality, fmt):
     parsed = image_api.parse_request(region, size, rotation, quality, fmt)
     page = readable_page(request, ident)
-    canonical = image_api.canonical_path(parsed, page.width, page.height)
+    limits = {
+        "max_width": settings.THUVIEN_IIIF_MAX_WIDTH,
+        "max_area": settings.THUVIEN_IIIF_MAX_AREA,
+    }
+    canonical = image_api.canonical_path(parsed, page.width, page.height, **limits)
     etag = '"' + hashlib.sha1(f"{page.sha512}{canonical}".encode()).hexdigest() + '"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304)
-    data, media_type = image_api.render(
-        paths.pyramid_path(page),
-        parsed,
-        max_width=settings.THUVIEN_IIIF_MAX_WIDTH,
-        max_area=settings.THUVIEN_IIIF_MAX_AREA,
-    )
+    data, media_type = image_api.render(paths.pyramid_path(page), parsed, **limits)
     response = HttpResponse(data, content_type=media_type)
-    response["Link"] = f'<{image_id(request, ident)}/{canonical}>;rel="canonical"'
+    response["Link"] = image_api.image_link_header(image_id(request, ident), canonical)
     response["ETag"] = etag
     public = page.obj.access == "public"
     response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
