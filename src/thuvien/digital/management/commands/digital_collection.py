@@ -38,6 +38,5 @@ class Command(BaseCommand):
                 "description": description,
             },
         )
-        self.stdout.write(
-            f"{'Đã tạo' if created else 'Đã sửa'} / {'created' if created else 'updated'}: {collection.slug}"
-        )
+        verb = "Đã tạo / created" if created else "Đã sửa / updated"
+        self.stdout.write(f"{verb}: {collection.slug}")
