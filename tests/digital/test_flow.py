@@ -248,3 +248,22 @@ def test_exported_bag_comes_back_as_the_same_object(ingested, tmp_path):
     batch, _ = _ingest(book.library, bag, ocr=False)
     held = DigitalObject.objects.get(batch=batch)
     assert held.status == ObjectStatus.HELD and "a.png" in json.dumps(batch.problems)
+
+
+def test_commands_refuse_wrong_arguments(ingested, tmp_path, capsys):
+    library, _, _ = ingested
+    with pytest.raises(CommandError, match="slug"):
+        call_command("digital_collection", "bộ sưu tập", "--library", library.vn_id, "--title", "X")
+    call_command(
+        "digital_collection", "tu-lieu-quy", "--library", library.vn_id, "--title", "Tư liệu quý"
+    )
+    with pytest.raises(CommandError, match="no object"):
+        call_command("digital_export_bag", "tv9999999", str(tmp_path / "bag"))
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    book = DigitalObject.objects.get(batch_key="sach-1")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("digital_export_bag", book.ident, str(tmp_path / "full"))
+    call_command("digital_validate")
+    assert capsys.readouterr().out.count("valid") >= 2
+    call_command("digital_reindex")
