@@ -267,3 +267,65 @@ def test_commands_refuse_wrong_arguments(ingested, tmp_path, capsys):
     call_command("digital_validate")
     assert capsys.readouterr().out.count("valid") >= 2
     call_command("digital_reindex")
+
+
+def test_collections_are_iiif_collections(ingested, client):
+    from iiif_prezi3 import Collection as IIIFCollection
+
+    from thuvien.digital.models import Collection
+
+    library, _, _ = ingested
+    collection = Collection.objects.create(slug="tu-lieu", library=library, title="Tư liệu")
+    DigitalObject.objects.update(collection=collection)
+    data = client.get("/iiif/presentation/collections/tu-lieu").json()
+    IIIFCollection(**data)
+    assert [item["label"]["vi"][0] for item in data["items"]] == ["Sổ tay số hóa"]  # public only
+    top = client.get("/iiif/presentation/collections/top").json()
+    assert top["items"][0]["id"].endswith("/collections/tu-lieu")
+    assert client.get("/iiif/presentation/collections/khong-co").status_code == 404
+    assert "Sổ tay số hóa" in client.get("/so-hoa/bo-suu-tap/tu-lieu/").content.decode()
+
+
+def test_catalogue_search_points_to_matching_digital_objects(ingested, client):
+    page = client.get("/muc-luc/", {"q": "chuyển đổi số"}).content.decode()
+    assert "tài liệu số có chữ khớp" in page and "/so-hoa/?q=" in page
+
+
+def test_damage_is_mailed_to_the_keepers(ingested, settings, mailoutbox):
+    from thuvien.digital.services.audit import run_audit
+
+    settings.THUVIEN_DIGITAL_ALERT_EMAILS = ["baoquan@example.vn"]
+    book = DigitalObject.objects.get(batch_key="sach-1")
+    paths.replica_root().delete_object(book.ocfl_id)
+    report = run_audit(everything=True)
+    assert report["repaired"] == 1
+    assert mailoutbox and "baoquan@example.vn" in mailoutbox[0].to
+
+
+def test_interrupted_object_resumes_without_duplicates(ingested):
+    """A crash after one page: the rerun derives the rest and ends as a clean run would."""
+    _, batch, _ = ingested
+    book = DigitalObject.objects.get(batch_key="sach-1")
+    second = book.pages.get(order=2)
+    paths.pyramid_path(second).unlink()
+    type(second).objects.filter(pk=second.pk).update(status="pending", ocr_status="")
+    DigitalObject.objects.filter(pk=book.pk).update(status=ObjectStatus.INGESTING)
+    report = run_job_inline(
+        "digital.ingest", "rerun", {"batch": batch.pk}, show_progress=False
+    ).report
+    book.refresh_from_db()
+    assert report["objects"] == 2 and book.status == ObjectStatus.READY
+    assert book.pages.count() == 2 and paths.pyramid_path(second).exists()
+    assert DigitalObject.objects.count() == 2
+    assert paths.primary_root().validate().ok
+
+
+def test_blank_page_is_flagged_not_silently_empty(digital_dirs, tmp_path):
+    folder = tmp_path / "trang-trang"
+    (folder / "tap").mkdir(parents=True)
+    render(folder / "tap" / "1.png", TEXTS[0])
+    render(folder / "tap" / "2.png", "")
+    batch, report = _ingest(factories.library(), folder)
+    blank = DigitalObject.objects.get(batch=batch).pages.get(order=2)
+    assert blank.ocr_status == "empty" and "No text" in blank.error
+    assert report["ocr_empty"] == 1

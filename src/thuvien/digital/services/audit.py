@@ -100,6 +100,7 @@ def _check_copy(obj, name, root, result: ObjectAudit) -> list:
     if not root.exists(obj.ocfl_id):
         result.mismatches.append({"object": obj.ident, "copy": name, "file": "*", "missing": True})
         record_event(obj, "fixity check", f"Bản {name}: không còn đối tượng", "failure")
+        alert(f"{obj.ident}: the {name} copy is missing")
         return ["*"]
     report = root.audit_object(obj.ocfl_id)
     result.files += report.files
