@@ -23,8 +23,10 @@ Pages and outputs go to bench/data/ocr-pages/ (git-ignored). Exits with 1 if a g
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -106,13 +108,35 @@ def make_pages(count: int, size: str, folder: Path) -> tuple[list[GroundTruth], 
     return pages, damage
 
 
-def run_pool(pool: OcrPool, paths: list[Path], preprocess) -> tuple[list, float]:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pool(pool: OcrPool, paths: list[Path], preprocess) -> tuple[list, float, float]:
+    """Results, wall seconds and the workers' CPU seconds (the worker processes stay the same
+    from one run to the next unless one dies)."""
+    before = cpu_of(pool.worker_pids)
     start = time.perf_counter()
     results = list(pool.map(paths, preprocess=preprocess))
-    return results, time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return results, wall, cpu_of(pool.worker_pids) - before
 
 
-def run_cli(paths: list[Path], parallel: int, env: dict, out: Path) -> float:
+def run_cli(paths: list[Path], parallel: int, env: dict, out: Path) -> tuple[float, float]:
     out.mkdir(parents=True, exist_ok=True)
 
     def one(path: Path) -> None:
@@ -124,10 +148,10 @@ def run_cli(paths: list[Path], parallel: int, env: dict, out: Path) -> float:
             stderr=subprocess.DEVNULL,
         )
 
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     with ThreadPoolExecutor(parallel) as threads:
         list(threads.map(one, paths))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def rates(pages: list[GroundTruth], results: list, part: slice) -> tuple[float, float, int]:
@@ -167,30 +191,38 @@ def main() -> None:
 
     start = time.perf_counter()
     with OcrPool(args.processes) as pool:
-        cold, _ = run_pool(pool, paths, "auto")
+        cold, _, _ = run_pool(pool, paths, "auto")
         cold_wall = time.perf_counter() - start
-        auto, warm = run_pool(pool, paths, "auto")
-        raw, raw_wall = run_pool(pool, paths, False)
-        prepared, prepared_wall = run_pool(pool, paths, True)
+        auto, warm, auto_cpu = run_pool(pool, paths, "auto")
+        raw, raw_wall, raw_cpu = run_pool(pool, paths, False)
+        prepared, prepared_wall, prepared_cpu = run_pool(pool, paths, True)
     assert [type(r) for r in cold] == [type(r) for r in auto]
 
     threaded_env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
     single_env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    cli_parallel = run_cli(paths, args.processes, single_env, OUT / "cli-1thread")
-    cli_serial = run_cli(paths, 1, threaded_env, OUT / "cli-default")
+    cli_parallel, cli_parallel_cpu = run_cli(paths, args.processes, single_env, OUT / "cli-1")
+    cli_serial, cli_serial_cpu = run_cli(paths, 1, threaded_env, OUT / "cli-default")
 
     n = args.pages
-    print(f"\n(a, b) speed, {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable)")
-    print(f"{'run':58} {'s/page':>7} {'pages/h':>8}")
-    for label, seconds in [
-        (f"OcrPool x{args.processes}, auto, with start-up (spawn, model load)", cold_wall),
-        (f"OcrPool x{args.processes}, auto, warm", warm),
-        (f"OcrPool x{args.processes}, no pre-processing", raw_wall),
-        (f"OcrPool x{args.processes}, pre-processing forced", prepared_wall),
-        (f"tesseract CLI, {args.processes} at a time, OMP_THREAD_LIMIT=1", cli_parallel),
-        ("tesseract CLI, one at a time, default threading", cli_serial),
+    print(
+        f"\n(a, b) speed, {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable);"
+        f" load average at the end {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'run':58} {'s/page':>7} {'pages/h':>8} {'CPU s/page':>11}")
+    for label, seconds, cpu in [
+        (f"OcrPool x{args.processes}, auto, with start-up (spawn, model load)", cold_wall, None),
+        (f"OcrPool x{args.processes}, auto, warm", warm, auto_cpu),
+        (f"OcrPool x{args.processes}, no pre-processing", raw_wall, raw_cpu),
+        (f"OcrPool x{args.processes}, pre-processing forced", prepared_wall, prepared_cpu),
+        (
+            f"tesseract CLI, {args.processes} at a time, OMP_THREAD_LIMIT=1",
+            cli_parallel,
+            cli_parallel_cpu,
+        ),
+        ("tesseract CLI, one at a time, default threading", cli_serial, cli_serial_cpu),
     ]:
-        print(f"{label:58} {seconds / n:7.2f} {3600 * n / seconds:8.0f}")
+        cpu_cell = f"{cpu / n:11.2f}" if cpu is not None else f"{'':11}"
+        print(f"{label:58} {seconds / n:7.2f} {3600 * n / seconds:8.0f} {cpu_cell}")
     per_page = [r.seconds for r in auto if isinstance(r, OcrPage)]
     print(f"one page in a worker (auto): median {statistics.median(per_page):.2f} s")
 

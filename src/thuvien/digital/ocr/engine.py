@@ -61,8 +61,9 @@ __all__ = [
 ]
 
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
-# A page is "empty" when no word with a letter or digit reaches this confidence (0-100). Noise
-# and specks on blank pages come out as short words under about 40.
+# A page is "empty" when no word with a letter or digit reaches this confidence (0-100): words
+# read from specks, stains or show-through are letters at low confidence, and a page of such
+# "text" is as empty as a blank one. (Clean print reads at 90-96.)
 CONFIDENCE_FLOOR = 50.0
 # "auto" retries a page that looked fine with pre-processing when its mean word confidence is
 # below this (clean print reads at 90-96; pages tesseract half fails on fall under 70).
@@ -385,6 +386,9 @@ class OcrPool:
         timeout: float | None = None,
     ):
         self.processes = processes or len(os.sched_getaffinity(0))
+        # Load the model here once first: a wrong language or tessdata is then an OcrError
+        # now, not a worker dying at start-up on every page.
+        OcrEngine(language, tessdata, psm).close()
         self._init = (os.getpid(), language, tessdata, psm, timeout)
         self._executor = self._new_executor()
 
