@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from thuvien.digital import tilecache
 from thuvien.digital.ingest.derivatives import make_derivatives
 from thuvien.digital.ingest.errors import IngestError
 from thuvien.digital.ingest.images import load, probe
@@ -63,6 +64,7 @@ def ingest_object(batch, source, spec, progress) -> DigitalObject:
         progress.advance(len(spec.pages))
         return obj
     pages = _pages_for(obj, spec)
+    tilecache.purge(obj.ident)  # pages are being made (again): no old image may be served
     files = {f.relpath: f for f in source.files}
     facts = _FileFacts()
     for page in pages:
@@ -208,6 +210,7 @@ def _conclude(obj, pages, files, facts, blocking) -> DigitalObject:
     holds = [p for p in problems if p.get("level", "error") == "error"]
     status = ObjectStatus.HELD if holds else ObjectStatus.READY
     DigitalObject.objects.filter(pk=obj.pk).update(status=status, problems=problems)
+    tilecache.purge(obj.ident)
     obj.refresh_from_db()
     if status == ObjectStatus.READY:
         from thuvien.digital.services.indexing import schedule_index

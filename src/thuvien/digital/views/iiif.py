@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
+from thuvien.digital import tilecache
 from thuvien.digital.iiif import image as image_api
 from thuvien.digital.services import paths
 from thuvien.digital.services.presentation import (
@@ -107,8 +108,10 @@ def image_request(request, ident, region, size, rotation, quality, fmt):
     response = HttpResponse(data, content_type=media_type)
     response["Link"] = image_api.image_link_header(image_id(request, ident), canonical)
     response["ETag"] = etag
-    public = page.obj.access == "public"
+    public = page.obj.access == "public" and page.obj.published
     response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
+    if public and not request.META.get("QUERY_STRING"):
+        tilecache.store(request.path_info, response["Link"], data)
     return response
 
 
