@@ -101,7 +101,7 @@ def normalise(dc: dict[str, list[str] | str]) -> dict[str, list[str]]:
         name = re.sub(r"^(dc|dcterms)[:.]", "", str(key).strip(), flags=re.IGNORECASE)
         name = name.lower() if name.lower() in DC_ELEMENTS else name
         items = [raw] if isinstance(raw, str) else list(raw or [])
-        cleaned = [unicodedata.normalize("NFC", str(v)).strip() for v in items]
+        cleaned = [unicodedata.normalize("NFC", str(v)).strip() for v in items if v is not None]
         out.setdefault(name, []).extend(v for v in cleaned if v)
     return out
 
