@@ -124,7 +124,13 @@ def _add(obj, files: dict[str, Path], message: str) -> str | None:
     root = paths.primary_root()
     if root.exists(obj.ocfl_id) and _unchanged(root, obj, files):
         return None  # a rerun after a crash between the store and the database
-    info = root.add_files(obj.ocfl_id, files, message=message, user_name=AGENT)
+    info = root.add_files(
+        obj.ocfl_id,
+        files,
+        message=message,
+        user_name=AGENT,
+        user_address=f"mailto:{settings.DEFAULT_FROM_EMAIL}",
+    )
     DigitalObject.objects.filter(pk=obj.pk).update(ocfl_version=info.version)
     obj.ocfl_version = info.version
     return info.version
