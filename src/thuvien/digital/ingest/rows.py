@@ -406,7 +406,8 @@ class RowReader:
         if "language" in dc:
             dc["language"] = self._languages(draft, dc["language"])
         title = self._single(draft, "title")[0]
-        if not title:
+        record = self._single(draft, "record")[0]
+        if not title and not record:  # a linked catalogue record gives the title
             self.report(draft.row, "title", "missing-title", draft)
         kind, access = self._kind(draft, dc), self._access(draft)
         ordered = self._orders(draft)
@@ -420,7 +421,7 @@ class RowReader:
             dc=dc,
             access=access,
             collection=self._single(draft, "collection")[0],
-            catalogue_record=self._single(draft, "record")[0],
+            catalogue_record=record,
             pages=pages,
             row=draft.row,
             problems=draft.problems,
