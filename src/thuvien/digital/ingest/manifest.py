@@ -20,7 +20,7 @@ file (required)         file, files, filename, path, tệp, tên tệp, tập ti
 page (order)            page, order, page order, sequence, trang, thứ tự, thứ tự trang
 label                   label, page label, nhãn trang, nhãn, số trang
 pdf_page                pdf page, trang pdf
-title (required*)       title, nhan đề, nhan đề chính, tên, tiêu đề, tên tài liệu
+title (required, *)    title, nhan đề, nhan đề chính, tên, tiêu đề, tên tài liệu
 type                    type, kind, loại, loại hình, loại tài liệu, dạng tài liệu
 access                  access, access level, quyền truy cập, mức truy cập, truy cập
 collection              collection, bộ sưu tập, sưu tập
@@ -38,7 +38,7 @@ format, source,         format/định dạng, source/nguồn, relation/liên k�
 relation, coverage      coverage/phạm vi/địa danh
 ======================  ==============================================================
 
-\* not needed when the row names a union-catalogue record: the record gives the title and the
+(*) not needed when the row names a union-catalogue record: the record gives the title and the
 Dublin Core elements the row leaves empty.
 
 Values: type is book/sách, periodical/tạp chí, newspaper/báo, manuscript/bản thảo/thư tịch/
