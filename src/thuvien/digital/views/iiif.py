@@ -89,6 +89,10 @@ def image_info(request, ident):
         rights=page.obj.rights or None,
         extra_features=("canonicalLinkHeader", "profileLinkHeader"),
     )
+    if page.obj.access == "public" and page.obj.published:
+        tilecache.remember_page(
+            ident, page.obj.ident, paths.pyramid_path(page), page.width, page.height
+        )
     return _json(info, IMAGE_CONTEXT, request)
 
 
