@@ -12,52 +12,14 @@ from django.core.management.base import CommandError
 from lxml import etree
 
 from tests import factories
-from tests.digital.conftest import TEXTS, render
+from tests.digital.conftest import MANIFEST, TEXTS, render
+from tests.digital.conftest import ingest_batch as _ingest
 from thuvien.accounts.models import Role
 from thuvien.digital.models import DigitalBatch, DigitalObject, ObjectStatus, PreservationEvent
 from thuvien.digital.services import paths
 from thuvien.ops.jobs import run_job_inline
 
 pytestmark = pytest.mark.django_db
-
-MANIFEST = (
-    "ma_doi_tuong,tep,trang,nhan_trang,nhan_de,loai,tac_gia,nam,ngon_ngu,quyen_truy_cap\n"
-    "sach-1,sach-1/a.png,1,Bìa,Sổ tay số hóa,sách,Nguyễn Văn A,1936,vie,công khai\n"
-    "sach-1,sach-1/b.png,2,1,,,,,,\n"
-    "mat-1,mat-1/a.png,1,1,Hồ sơ hạn chế,bản thảo,,1950,vie,hạn chế\n"
-)
-
-
-@pytest.fixture
-def batch_folder(tmp_path):
-    folder = tmp_path / "batch"
-    (folder / "sach-1").mkdir(parents=True)
-    (folder / "mat-1").mkdir()
-    render(folder / "sach-1" / "a.png", TEXTS[0])
-    render(folder / "sach-1" / "b.png", TEXTS[1])
-    render(folder / "mat-1" / "a.png", TEXTS[2])
-    (folder / "manifest.csv").write_text(MANIFEST, "utf-8")
-    return folder
-
-
-def _ingest(library, source, ocr=True):
-    from django.test import TestCase
-
-    from thuvien.digital.services.batches import create_batch
-
-    batch = create_batch(None, library, source, ocr=ocr)
-    with TestCase.captureOnCommitCallbacks(execute=True):  # indexing runs after commit
-        job = run_job_inline("digital.ingest", "test", {"batch": batch.pk}, show_progress=False)
-    assert not job.error, job.error
-    batch.refresh_from_db()
-    return batch, job.report
-
-
-@pytest.fixture
-def ingested(digital_dirs, batch_folder):
-    library = factories.library("Thư viện tỉnh Số hóa")
-    batch, report = _ingest(library, batch_folder)
-    return library, batch, report
 
 
 def test_batch_publishes_objects_with_pages_text_and_preserved_masters(ingested, client):

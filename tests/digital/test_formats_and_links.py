@@ -11,7 +11,7 @@ import pyvips
 from tests import factories
 from tests.catalog.conftest import DEMO
 from tests.digital.conftest import TEXTS, render
-from tests.digital.test_flow import _ingest
+from tests.digital.conftest import ingest_batch as _ingest
 from thuvien.catalog.models import BibRecord
 from thuvien.catalog.services.batches import create_batch as create_catalog_batch
 from thuvien.catalog.services.ingest import run_ingest

@@ -8,7 +8,6 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
-from tests.digital.test_flow import batch_folder, ingested  # noqa: F401 (fixtures)
 from thuvien.digital.models import DigitalObject
 from thuvien.digital.tilecache import TileCacheApplication
 
