@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thuvien.digital.ocr.engine import OcrFailure, OcrPage, OcrPool
+from thuvien.digital.ocr.engine import OcrError, OcrFailure, OcrPage, OcrPool
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -91,3 +91,8 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def test_a_model_that_cannot_load_fails_before_any_worker_starts():
+    with pytest.raises(OcrError, match="'xyz'"):
+        OcrPool(processes=1, language="xyz")

@@ -165,9 +165,10 @@ def otsu_threshold(image: pyvips.Image) -> int:
 
 
 def _reduced(image: pyvips.Image, width: int = _SKEW_WIDTH) -> pyvips.Image:
-    if image.width <= width:
-        return image
-    return image.resize(width / image.width)
+    """About ``width`` pixels wide, by an integer box shrink (a tenth of a lanczos resize's
+    cost on an A4 page)."""
+    factor = round(image.width / width)
+    return image.shrink(factor, factor) if factor > 1 else image
 
 
 def _line_sharpness(mask: pyvips.Image, degrees: float) -> float:
