@@ -1,8 +1,14 @@
 """Pre-processing of poor scans before OCR, with pyvips.
 
 ``assess`` measures a page (skew, noise, contrast, resolution); ``prepare`` turns it into a clean
-8-bit grey page: median denoise, background flattening (uneven lighting, yellowed paper), contrast
-stretch, upscaling of low-resolution scans to 300 dpi, deskew, and optionally Otsu binarisation.
+black-and-white page: gaussian denoise scaled to the noise, background flattening (uneven
+lighting, yellowed paper), ink and paper stretched to black and white, upscaling of
+low-resolution scans to 300 dpi, deskew, and Otsu binarisation (optional).
+
+Measured on rendered A4 pages made into poor scans (bench/ocr_pages.py): CER 53.6% as they are,
+0.57% prepared; on clean pages preparing changes nothing (0.19% / 0.17%). ``assess`` costs about
+0.3 CPU seconds on an A4 page and ``prepare`` about 0.7, against about 2 for the OCR itself,
+hence "auto" in the engine: prepare only what ``assess`` finds poor.
 
 Every geometric change (upscale, deskew) is recorded in a ``Geometry`` so that word boxes found on
 the prepared page can be mapped back onto the original image: hOCR, ALTO and the searchable PDF
