@@ -282,3 +282,10 @@ def test_only_the_librarys_staff_set_up_and_start_its_harvests(
     job.refresh_from_db()
     assert job.status == "succeeded" and job.report["records"]["stored"] == 35
     assert job.created_by == staff and HarvestRun.objects.get().job == job
+
+
+def test_harvested_records_are_clustered_after_the_run(contributor, provider):
+    from thuvien.catalog.services import clusters
+
+    run_harvest(_harvest(contributor, provider))
+    assert clusters.cluster_records().records == 0  # the run's clustering left nothing pending

@@ -488,4 +488,5 @@ def store_single(batch: IngestBatch, data: bytes) -> BibRecord:
         _upsert(batch, [prepared])
     record = BibRecord.objects.get(source_id=batch.source_id, local_id=prepared.local_id)
     transaction.on_commit(lambda: index_pending_task.enqueue(batch.source_id))
+    transaction.on_commit(lambda: _cluster_later(batch))  # a retried record joins its cluster
     return record

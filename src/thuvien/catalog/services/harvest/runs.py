@@ -212,6 +212,13 @@ def _index(run: RunState) -> None:
         index_pending_task.enqueue(run.batch.source_id)
 
 
+def _cluster(run: RunState) -> None:
+    """The harvested records are clustered by the task worker, as after a file ingest."""
+    from thuvien.catalog.services.clusters import cluster_source_task
+
+    cluster_source_task.enqueue(run.batch.source_id)
+
+
 def _complete(run: RunState, harvest: HarvestSource) -> None:
     row, now = run.row, timezone.now()
     if harvest.replace_missing and row.from_date is None:
@@ -229,6 +236,7 @@ def _complete(run: RunState, harvest: HarvestSource) -> None:
     HarvestRun.objects.filter(pk=row.pk).update(
         status=RunStatus.DONE, finished_at=now, owner="", lease_until=None
     )
+    _cluster(run)
     until = _parse_time(row.cursor.get("until"))
     updates: dict[str, Any] = {"next_due_at": now + harvest.interval}
     if until is not None:
