@@ -198,3 +198,21 @@ def test_the_index_equals_the_database_after_clustering_changes(
         hidden = member is not None and member.cluster.preferred_id != int(hit.id)
         assert hit.document["collapsed"] == ("1" if hidden else "0")
     assert len(_hits()) == 5  # three clusters and the record split off, and its twin
+
+
+def test_sru_serves_one_record_per_cluster(contributor, vn_library, four, client):
+    from urllib.parse import urlencode
+
+    from lxml import etree
+
+    ingest(contributor, four)
+    ingest(vn_library, four)
+    arguments = {
+        "version": "1.2",
+        "operation": "searchRetrieve",
+        "query": "dc.language = vie",
+        "maximumRecords": "0",
+    }
+    root = etree.fromstring(client.get("/sru?" + urlencode(arguments)).content)
+    number = root.findtext("{http://www.loc.gov/zing/srw/}numberOfRecords")
+    assert number == "4"  # 8 records, 4 publications

@@ -94,7 +94,9 @@ def _partial() -> Diagnostic:
 def _kernel_query(branch: Branch, sort: str | None, offset: int, limit: int) -> SearchQuery:
     return SearchQuery(
         text=branch.text,
-        filters=branch.filters,
+        # one record per cluster of duplicates, as the catalogue's own search shows: the
+        # preferred record, whose library facet holds every member's library
+        filters={**branch.filters, "collapsed": ["0"]},
         ranges=branch.ranges,
         sort=sort,
         offset=offset,
