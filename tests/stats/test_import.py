@@ -388,3 +388,33 @@ def test_loaders_say_what_is_wrong_with_their_arguments(ministry, tmp_path):
     for command, args, words in bad:
         with pytest.raises(CommandError, match=words):
             call_command(command, *args, "--user", "bo", verbosity=0)
+
+
+def test_figures_far_from_last_year_are_imported_with_a_warning(
+    ministry, annual_form, round_, libraries, tmp_path, capsys
+):
+    from thuvien.stats.services.rounds import open_round
+
+    earlier = open_round(ministry, annual_form, 2024)
+    hn = libraries["hn"].vn_id
+    do_import(
+        ministry,
+        earlier,
+        write_csv(tmp_path / "2024.csv", [HEADER, [hn, "HN", *GOOD]]),
+        approve=True,
+    )
+    tripled = [*GOOD]
+    tripled[2:7] = ["3000", "2700", "150", "90", "60"]  # VT01 and its parts, 3x last year
+    job = do_import(
+        ministry,
+        round_,
+        write_csv(tmp_path / "2025.csv", [HEADER, [hn, "HN", *tripled]]),
+        approve=True,
+    )
+    assert job.report["imported"] == 1 and job.report["warned"] == 1
+    (warning,) = job.report["first_warnings"]
+    assert warning["row"] == 2 and warning["column"] == "VT01"
+    assert "năm trước" in warning["message"] and "last year" in warning["message"]
+    from thuvien.stats.management.common import report_lines
+
+    assert any("imported with warnings: 1" in line for line in report_lines(job))

@@ -44,4 +44,11 @@ def report_lines(job) -> list[str]:
     for error in report.get("first_errors", [])[:20]:
         column = f", cột / column «{error['column']}»" if error["column"] else ""
         lines.append(f"  dòng / row {error['row']}{column}: {error['message']}")
+    if report.get("warned"):
+        lines.append(
+            f"Nhập nhưng cần xem lại / imported with warnings: {report['warned']} dòng / rows"
+        )
+    for warning in report.get("first_warnings", [])[:20]:
+        column = f", cột / column «{warning['column']}»" if warning["column"] else ""
+        lines.append(f"  ~ dòng / row {warning['row']}{column}: {warning['message']}")
     return lines

@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,10 @@ from thuvien.stats.models import (
     SubmissionState,
     Value,
 )
-from thuvien.stats.models.reports import EDITABLE_STATES
+from thuvien.stats.models.reports import COUNTED_STATES, EDITABLE_STATES
 from thuvien.stats.services import aggregation
 from thuvien.stats.services.forms import spec_of
-from thuvien.stats.validation import Entered
+from thuvien.stats.validation import Entered, validate
 
 JOB_KIND = "stats.import"
 CHUNK = 2000  # rows a transaction: larger chunks pay the table update less often
@@ -219,6 +220,7 @@ class _Counts:
     submitted: int = 0
     values: int = 0
     rounded: int = 0  # figures rounded to the stored 4 decimal places
+    warned: int = 0  # rows imported with a warning to look at (e.g. far from last year)
 
 
 @dataclass
@@ -251,6 +253,7 @@ class _Import:
         self.seen: dict[int, int] = {}  # library id -> the row that first named it
         self.counts = _Counts()
         self.first_errors: list[dict[str, Any]] = []
+        self.first_warnings: list[dict[str, Any]] = []
         self.plan: ColumnPlan | None = None
         self.rebuild_at_end = False
         self.now = timezone.now()
@@ -289,12 +292,13 @@ class _Import:
             "seconds": round(seconds, 2),
             "rows_per_second": round(counts["rows"] / seconds) if seconds else None,
             "first_errors": self.first_errors,
+            "first_warnings": self.first_warnings,
         }
         record_change(
             self.actor,
             "stats.import",
             self.round,
-            after={k: v for k, v in report.items() if k != "first_errors"},
+            after={k: v for k, v in report.items() if not k.startswith("first_")},
             note=f"{self.job.params['name']} (job {self.job.pk})",
         )
         return report
@@ -315,6 +319,7 @@ class _Import:
             )
         }
         kept = _kept_values(list(reports.values()))
+        last = self._last_year([lib.pk for lib in libraries.values()])
         chunk = _Chunk()
         for row in rows:
             library = libraries.get((row.scheme, row.key))
@@ -328,7 +333,40 @@ class _Import:
                 self.counts.unchanged += 1
             else:
                 chunk.writes.append(write)
+                self._warn(row, library, last.get(library.pk, {}))
         return chunk
+
+    def _last_year(self, library_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+        """The libraries' counted figures of the same form a year earlier (by code)."""
+        rows = Value.objects.filter(
+            submission__library_id__in=library_ids,
+            submission__round__form__code=self.round.form.code,
+            submission__round__year=self.round.year - 1,
+            submission__state__in=COUNTED_STATES,
+            number__isnull=False,
+            status__in=("reported", "estimated"),
+        ).values_list("submission__library_id", "element__code", "number")
+        found: dict[int, dict[str, Decimal]] = {}
+        for library_id, code, number in rows:
+            found.setdefault(library_id, {})[code] = number
+        return found
+
+    def _warn(self, row: ParsedRow, library: Library, last: dict[str, Decimal]) -> None:
+        """Warnings do not stop a row (as on the form, where a note answers them), but the
+        importer sees each one: a figure far from last year's is often a typing slip."""
+        problems = [
+            p
+            for p in validate(self.spec.elements, row.entries, library.library_type, last)
+            if p.level == "warning" and not p.explained
+        ]
+        if not problems:
+            return
+        self.counts.warned += 1
+        room = FIRST_ERRORS - len(self.first_warnings)
+        self.first_warnings += [
+            RowError(row.number, self.plan.column_of(p.code) or p.code, p.message).as_dict()
+            for p in problems[:room]
+        ]
 
     def _check(self, row, library, report, kept) -> list[RowError]:
         """Every error of the row, so that one round of fixes is enough."""
