@@ -164,7 +164,9 @@ THUVIEN_DIGITAL_DIR = env_path("THUVIEN_DIGITAL_DIR", DATA_DIR / "digital")
 THUVIEN_OCFL_ROOT = env_path("THUVIEN_OCFL_ROOT", DATA_DIR / "ocfl")
 THUVIEN_OCFL_REPLICA = env_path("THUVIEN_OCFL_REPLICA", DATA_DIR / "ocfl-replica")
 # Networks that count as "in the library" for objects readable on site only (CIDR list).
-THUVIEN_DIGITAL_ONSITE_NETWORKS = env_list("THUVIEN_DIGITAL_ONSITE_NETWORKS", "127.0.0.1/32,::1/128")
+THUVIEN_DIGITAL_ONSITE_NETWORKS = env_list(
+    "THUVIEN_DIGITAL_ONSITE_NETWORKS", "127.0.0.1/32,::1/128"
+)
 THUVIEN_DIGITAL_OCR = env_bool("THUVIEN_DIGITAL_OCR", True)
 THUVIEN_DIGITAL_OCR_LANGUAGE = env_str("THUVIEN_DIGITAL_OCR_LANGUAGE", "vie")
 # OCR processes (one per core; each runs tesseract single-threaded).
