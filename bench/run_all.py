@@ -21,6 +21,10 @@ RUNS = [
     ["catalog_ingest_search.py"],
     ["stats_aggregate.py"],
     ["dedup_goldfinch.py"],
+    ["digital_ingest.py"],
+    ["ocr_pages.py"],
+    ["iiif_tiles.py"],
+    ["fixity_audit.py"],
 ]
 
 
