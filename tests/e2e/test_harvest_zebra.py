@@ -167,10 +167,17 @@ def _harvested(code: str) -> dict[str, str]:
 
 
 def _index_equals_database() -> bool:
+    """The harvested records are all in the index. The file's reference records were stored
+    without indexing, but clustering after the harvest joins them with their harvested
+    duplicates and indexes them as members, so they are left out of the comparison."""
     index = indexing.catalog_index()
     index.reload()
+    reference = {
+        str(pk) for pk in BibRecord.objects.filter(source__code="file").values_list("pk", flat=True)
+    }
     active = BibRecord.objects.filter(status="active").exclude(source__code="file")
-    return set(index.iter_ids()) == {str(pk) for pk in active.values_list("pk", flat=True)}
+    wanted = {str(pk) for pk in active.values_list("pk", flat=True)}
+    return set(index.iter_ids()) - reference == wanted
 
 
 def test_z3950_harvest_brings_the_servers_records(contributor, zebra):

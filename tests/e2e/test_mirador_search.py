@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.digital.iiif.conftest import quadrants, save_pyramid
+from tests.digital.iiif.iiif_server import PREFIX, serve
 from thuvien.digital.iiif.presentation import ObjectInfo, PageInfo, build_manifest
 from thuvien.digital.iiif.search import (
     Word,
@@ -21,21 +23,9 @@ from thuvien.digital.iiif.search import (
     find_hits,
 )
 
-from .conftest import quadrants, save_pyramid
-from .iiif_server import PREFIX, serve
-
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-MIRADOR = Path(__file__).resolve().parents[3] / "static/vendor/mirador-4.0.0/mirador.min.js"
+MIRADOR = Path(__file__).resolve().parents[2] / "static/vendor/mirador-4.0.0/mirador.min.js"
 PAGE_TEXT = [
     "Thư viện Quốc gia Việt Nam tại Hà Nội lưu giữ sách Hán Nôm.",
     "Bản đồ Hà Nội năm 1873 và bản đồ Sài Gòn.",
@@ -109,18 +99,6 @@ def mirador_site(tmp_path_factory):
             }
         )
         yield base, seen
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser-deps` (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_mirador_lists_and_highlights_search_hits(mirador_site, browser, tmp_path):
