@@ -148,6 +148,11 @@ THUVIEN_CATALOG_PREFERRED = env_list("THUVIEN_CATALOG_PREFERRED", "nlv_first,mos
 # (thuvien.catalog.services.quality.DEFAULT_THRESHOLDS); empty keeps the defaults.
 THUVIEN_CATALOG_QUALITY_THRESHOLDS = env_str("THUVIEN_CATALOG_QUALITY_THRESHOLDS", "")
 
+# Scheduled file drops (thuvien catalog_drop): <dir>/<VN-id>/[<source>/]file, taken once
+# unchanged for the settle time (seconds).
+THUVIEN_CATALOG_DROP_DIR = env_path("THUVIEN_CATALOG_DROP_DIR", DATA_DIR / "drop")
+THUVIEN_CATALOG_DROP_SETTLE = env_int("THUVIEN_CATALOG_DROP_SETTLE", 120)
+
 # OAI-PMH provider (/oai) and SRU server (/sru). The repository identifier is part of every
 # OAI identifier: set it once, before the first harvest, and never change it.
 THUVIEN_OAI_REPOSITORY_ID = env_str("THUVIEN_OAI_REPOSITORY_ID", "thuvien.local")
