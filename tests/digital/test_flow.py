@@ -291,3 +291,22 @@ def test_blank_page_is_flagged_not_silently_empty(digital_dirs, tmp_path):
     blank = DigitalObject.objects.get(batch=batch).pages.get(order=2)
     assert blank.ocr_status == "empty" and "No text" in blank.error
     assert report["ocr_empty"] == 1
+
+
+def test_ocr_that_cannot_start_publishes_without_text_then_runs_later(
+    digital_dirs, tmp_path, settings, capsys
+):
+    folder = tmp_path / "lo"
+    (folder / "tap").mkdir(parents=True)
+    render(folder / "tap" / "1.png", TEXTS[0])
+    settings.THUVIEN_DIGITAL_OCR_LANGUAGE = "khong-co"
+    batch, report = _ingest(factories.library(), folder)
+    obj = DigitalObject.objects.get(batch=batch)
+    assert obj.status == ObjectStatus.READY and not obj.ocr_done
+    assert any(p["where"] == "OCR" and "tesseract-ocr-vie" in p["en"] for p in batch.problems)
+    settings.THUVIEN_DIGITAL_OCR_LANGUAGE = "vie"
+    with pytest.raises(CommandError, match="no such object"):
+        call_command("digital_ocr", "tv9999999")
+    call_command("digital_ocr", obj.ident, verbosity=0)
+    obj.refresh_from_db()
+    assert obj.ocr_done and "Thư viện" in obj.pages.get().text

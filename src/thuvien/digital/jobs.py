@@ -21,10 +21,10 @@ def audit(job, progress):
 
 @job_handler("digital.ocr")
 def ocr(job, progress):
-    from thuvien.digital.models import DigitalObject
+    from thuvien.digital.models import DigitalObject, ObjectStatus
     from thuvien.digital.services.ocr import ocr_objects
 
-    objects = DigitalObject.objects.exclude(ident=None)
+    objects = DigitalObject.objects.filter(status=ObjectStatus.READY)
     if job.params.get("objects"):
         objects = objects.filter(ident__in=job.params["objects"])
     return ocr_objects(list(objects), progress)

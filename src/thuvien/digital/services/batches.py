@@ -80,7 +80,7 @@ def _real(actor) -> bool:
 
 def run_batch(batch: DigitalBatch, progress) -> dict:
     from thuvien.digital.services.objects import hold_object, ingest_object
-    from thuvien.digital.services.ocr import ocr_objects
+    from thuvien.digital.services.ocr import OcrUnavailable, ocr_objects
 
     DigitalBatch.objects.filter(pk=batch.pk).update(status=DigitalBatchStatus.RUNNING)
     try:
@@ -95,7 +95,11 @@ def run_batch(batch: DigitalBatch, progress) -> dict:
     objects += [hold_object(batch, spec) for spec in manifest.rejected]
     if batch.ocr:
         progress.note("OCR")
-        ocr_objects([o for o in objects if o.status == ObjectStatus.READY], progress)
+        try:
+            ocr_objects([o for o in objects if o.status == ObjectStatus.READY], progress)
+        except OcrUnavailable as exc:  # published without text; OCR can run later
+            vi, _, en = str(exc).partition(" / ")
+            problems.append({"where": "OCR", "vi": vi, "en": en, "level": "warning"})
     counts = _counts(objects)
     status = DigitalBatchStatus.DONE
     if counts["held"] or any(p["level"] == "error" for p in problems):

@@ -28,8 +28,14 @@ def pending_pages(objects):
     )
 
 
+class OcrUnavailable(Exception):
+    """tesseract or its language model cannot be loaded (bilingual message)."""
+
+
 def ocr_objects(objects: list[DigitalObject], progress=None) -> dict:
-    from thuvien.digital.ocr.engine import OcrFailure, OcrPool
+    """Read every page not read yet. Raises OcrUnavailable, with nothing changed, when the
+    engine cannot start (the pages stay unread, for ``thuvien digital_ocr`` later)."""
+    from thuvien.digital.ocr.engine import OcrError, OcrFailure, OcrPool
 
     pages = list(pending_pages(objects))
     counts = {DONE: 0, EMPTY: 0, FAILED: 0}
@@ -37,7 +43,15 @@ def ocr_objects(objects: list[DigitalObject], progress=None) -> dict:
         progress.set_total((progress.job.total or 0) + len(pages))
     if pages:
         workers = max(1, min(settings.THUVIEN_DIGITAL_OCR_WORKERS, len(pages)))
-        with OcrPool(processes=workers, language=settings.THUVIEN_DIGITAL_OCR_LANGUAGE) as pool:
+        try:
+            pool = OcrPool(processes=workers, language=settings.THUVIEN_DIGITAL_OCR_LANGUAGE)
+        except OcrError as exc:
+            raise OcrUnavailable(
+                f"Không chạy được OCR ({exc}); cài tesseract-ocr-vie rồi chạy thuvien "
+                f"digital_ocr / OCR cannot start; install tesseract-ocr-vie, then run "
+                f"thuvien digital_ocr"
+            ) from exc
+        with pool:
             for page, result in zip(
                 pages, pool.map([paths.pyramid_path(p) for p in pages]), strict=True
             ):
