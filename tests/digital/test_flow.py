@@ -301,6 +301,7 @@ def test_ocr_that_cannot_start_publishes_without_text_then_runs_later(
     render(folder / "tap" / "1.png", TEXTS[0])
     settings.THUVIEN_DIGITAL_OCR_LANGUAGE = "khong-co"
     batch, report = _ingest(factories.library(), folder)
+    assert report["published"] == 1
     obj = DigitalObject.objects.get(batch=batch)
     assert obj.status == ObjectStatus.READY and not obj.ocr_done
     assert any(p["where"] == "OCR" and "tesseract-ocr-vie" in p["en"] for p in batch.problems)
