@@ -4,6 +4,7 @@ Every request outside 127.0.0.1 is blocked, to prove the pages need no internet.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,19 @@ def page(browser, live_server):
     context.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+PASSWORD = "correct-horse-battery"  # every factories.user account's
+
+
+def sign_in(page, username: str) -> None:
+    """Sign in through the form, as a person would (cookies of an earlier user dropped)."""
+    page.context.clear_cookies()
+    page.goto(page.base + "/tai-khoan/dang-nhap/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def shot(page, name: str) -> None:

@@ -11,13 +11,12 @@ import pytest
 
 from tests import factories
 from tests.digital.conftest import TEXTS, digital_dirs, render  # noqa: F401 (fixture)
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, sign_in
 from thuvien.accounts.models import Role
 from thuvien.digital.models import DigitalObject, ObjectStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
 MANIFEST = (
     "ma_doi_tuong,tep,trang,nhan_trang,nhan_de,loai,nam,ngon_ngu,quyen_truy_cap\n"
     "so-tay,so-tay/1.png,1,Bìa,Sổ tay chuyển đổi số,sách,2025,vie,công khai\n"
@@ -41,15 +40,6 @@ def batch_zip(tmp_path):
             if path.is_file():
                 out.write(path, path.relative_to(folder).as_posix())
     return archive
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base + "/tai-khoan/dang-nhap/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.mark.usefixtures("digital_dirs")

@@ -4,7 +4,7 @@ evaluation with its chart and self-assessment form, screenshots in test-results/
 import pytest
 
 from tests import factories
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, sign_in
 from tests.evaluation.conftest import ANNUAL, EXAMPLE_SET, approve_report, figures
 from thuvien.accounts.models import Role
 
@@ -51,14 +51,6 @@ def evaluation_world(transactional_db):
     round_ = open_round(ministry, criteria_set.body, criteria_set, 2025)
     factories.user("thuthu", Role.LIBRARY_STAFF, library=made["01"])
     return {"round": round_, "hanoi": round_.evaluations.get(library=made["01"])}
-
-
-def sign_in(page, username):
-    page.goto(page.base + "/tai-khoan/dang-nhap/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_ranking_page(page, evaluation_world):

@@ -3,12 +3,10 @@ numbers in Vietnam, sees a total that does not add up, fixes it and submits; the
 office returns it with a comment; the library fixes it and submits again; the office
 approves; the ministry certifies."""
 
-import re
-
 import pytest
 
 from tests import factories
-from tests.e2e.conftest import SHOTS, shot
+from tests.e2e.conftest import SHOTS, shot, sign_in
 from tests.stats.conftest import ANNUAL
 from thuvien.accounts.models import Role
 from thuvien.stats.definitions import load_file
@@ -17,8 +15,6 @@ from thuvien.stats.services.forms import load_form
 from thuvien.stats.services.rounds import open_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
@@ -37,15 +33,6 @@ def shot_at(page, locator, name: str) -> None:
     locator.evaluate("e => e.scrollIntoView({block: 'center'})")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base + "/tai-khoan/dang-nhap/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def field(page, code: str):

@@ -8,14 +8,19 @@ equal. The task worker is the only writer in production.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
 from django_tasks import task
 
-from thuvien.kernel.search import Field, IndexSchema, SearchError, drop_index, get_index
+from thuvien.kernel.search import (
+    Field,
+    IndexSchema,
+    drop_index,
+    get_index,
+    write_index,
+)
 from thuvien.kernel.search.handler import search_backends
 
 CATALOG_INDEX = IndexSchema(
@@ -48,7 +53,6 @@ CATALOG_INDEX = IndexSchema(
     ),
 )
 INDEX_BATCH = 2000
-WRITE_ATTEMPTS = 6
 
 
 def catalog_index():
@@ -141,22 +145,6 @@ def document(
     }
 
 
-def _write(apply) -> None:
-    """Apply and commit, then release the writer; retry while another writer holds it."""
-    for attempt in range(WRITE_ATTEMPTS):
-        index = catalog_index()
-        try:
-            apply(index)
-            index.commit()
-            return
-        except SearchError:
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * 2**attempt)
-        finally:
-            index.close()
-
-
 def _documents_for(records: Iterable) -> Iterator[dict[str, Any]]:
     from thuvien.catalog.marc.extract import extract
 
@@ -206,7 +194,7 @@ def index_pending(source_id: int | None = None, progress=None) -> dict[str, int]
             index.upsert(documents)
             index.delete(gone)
 
-        _write(apply)
+        write_index(CATALOG_INDEX, apply)
         with transaction.atomic():
             BibRecord.objects.filter(pk__in=[r.pk for r in chunk]).update(indexed=True)
         added, removed = added + len(documents), removed + len(gone)
@@ -237,7 +225,7 @@ def reconcile() -> dict[str, int]:
     active = set(BibRecord.objects.filter(status=RecordStatus.ACTIVE).values_list("pk", flat=True))
     strays = [doc_id for doc_id in index.iter_ids() if int(doc_id) not in active]
     if strays:
-        _write(lambda idx: idx.delete(strays))
+        write_index(CATALOG_INDEX, lambda idx: idx.delete(strays))
     return {**report, "strays_removed": len(strays), "active": len(active)}
 
 

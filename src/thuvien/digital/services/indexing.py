@@ -8,13 +8,17 @@ may read, and the text of a restricted object never shows up in a snippet.
 
 from __future__ import annotations
 
-import time
-
 from django.db import transaction
 from django_tasks import task
 
 from thuvien.digital.models import DigitalObject, ObjectStatus
-from thuvien.kernel.search import Field, IndexSchema, SearchError, drop_index, get_index
+from thuvien.kernel.search import (
+    Field,
+    IndexSchema,
+    drop_index,
+    get_index,
+    write_index,
+)
 
 DIGITAL_INDEX = IndexSchema(
     name="digital",
@@ -34,7 +38,6 @@ DIGITAL_INDEX = IndexSchema(
         Field("record", "keyword"),
     ),
 )
-WRITE_ATTEMPTS = 6
 
 
 def digital_index():
@@ -71,21 +74,6 @@ def _year(dates: list[str]) -> int | None:
     return None
 
 
-def _write(apply) -> None:
-    for attempt in range(WRITE_ATTEMPTS):
-        index = digital_index()
-        try:
-            apply(index)
-            index.commit()
-            return
-        except SearchError:
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * 2**attempt)
-        finally:
-            index.close()
-
-
 def index_objects(objects) -> int:
     objects = list(objects)
     shown = [o for o in objects if o.status == ObjectStatus.READY]
@@ -97,7 +85,7 @@ def index_objects(objects) -> int:
         if gone:
             index.delete(gone)
 
-    _write(apply)
+    write_index(DIGITAL_INDEX, apply)
     DigitalObject.objects.filter(pk__in=[o.pk for o in objects]).update(indexed=True)
     return len(shown)
 
@@ -142,5 +130,5 @@ def reconcile() -> dict:
     DigitalObject.objects.filter(ident__in=published - in_index).update(indexed=False)
     stale = in_index - published
     if stale:
-        _write(lambda index: index.delete(stale))
+        write_index(DIGITAL_INDEX, lambda index: index.delete(stale))
     return {**index_pending(), "removed": len(stale)}

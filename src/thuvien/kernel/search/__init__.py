@@ -13,7 +13,7 @@ from thuvien.kernel.search.base import (
     SearchResult,
     search_error,
 )
-from thuvien.kernel.search.handler import drop_index, get_index, search_backends
+from thuvien.kernel.search.handler import drop_index, get_index, search_backends, write_index
 
 __all__ = [
     "MAX_LIMIT",
@@ -30,4 +30,5 @@ __all__ = [
     "get_index",
     "search_backends",
     "search_error",
+    "write_index",
 ]

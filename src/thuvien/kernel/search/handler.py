@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from thuvien.kernel.search.base import IndexSchema, SearchBackend, SearchIndex
+from thuvien.kernel.search.base import IndexSchema, SearchBackend, SearchError, SearchIndex
 
 
 class SearchBackendHandler:
@@ -61,3 +62,24 @@ def get_index(schema: IndexSchema, alias: str = "default") -> SearchIndex:
 
 def drop_index(schema: IndexSchema, alias: str = "default") -> None:
     search_backends.drop(schema, alias)
+
+
+WRITE_ATTEMPTS = 6
+
+
+def write_index(schema: IndexSchema, apply, alias: str = "default") -> None:
+    """Run ``apply(index)`` and commit, then release the writer so that another process (the
+    command line while the task worker runs) can write next; retry, backing off, while
+    another writer holds the lock (tantivy allows one)."""
+    for attempt in range(WRITE_ATTEMPTS):
+        index = get_index(schema, alias)
+        try:
+            apply(index)
+            index.commit()
+            return
+        except SearchError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2**attempt)
+        finally:
+            index.close()

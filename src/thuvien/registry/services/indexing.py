@@ -8,7 +8,6 @@ a commit and its index update) and :func:`rebuild` recreates the index from scra
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +15,13 @@ from typing import Any
 from django.db import transaction
 from django_tasks import task
 
-from thuvien.kernel.search import Field, IndexSchema, SearchError, drop_index, get_index
+from thuvien.kernel.search import (
+    Field,
+    IndexSchema,
+    drop_index,
+    get_index,
+    write_index,
+)
 from thuvien.kernel.text import fold_for_search
 
 LIBRARY_INDEX = IndexSchema(
@@ -121,26 +126,6 @@ def schedule_index(pks: Iterable[int]) -> None:
         transaction.on_commit(lambda: index_libraries.enqueue(ids))
 
 
-WRITE_ATTEMPTS = 6
-
-
-def _write(apply) -> None:
-    """Run ``apply(index)`` and commit, then release the writer so that another process
-    (the CLI while the worker runs) can write next; retry while the lock is held."""
-    for attempt in range(WRITE_ATTEMPTS):
-        index = library_index()
-        try:
-            apply(index)
-            index.commit()
-            return
-        except SearchError:
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * 2**attempt)
-        finally:
-            index.close()
-
-
 @task()
 def index_libraries(pks: list[int]) -> int:
     documents = list(_documents(pks))
@@ -154,7 +139,7 @@ def index_libraries(pks: list[int]) -> int:
         index.upsert(documents)
         index.delete(existing - found)
 
-    _write(apply)
+    write_index(LIBRARY_INDEX, apply)
     return len(documents)
 
 
@@ -198,5 +183,5 @@ def reconcile() -> dict[str, int]:
             index.upsert(_documents(missing[start : start + BATCH]))
         index.delete(strays)
 
-    _write(apply)
+    write_index(LIBRARY_INDEX, apply)
     return {"added": len(missing), "removed": len(strays), "total": len(in_db)}
