@@ -37,6 +37,9 @@ def _register_routers() -> None:
     from thuvien.catalog.api import router as catalog_router
 
     api.add_router("/catalog", catalog_router)
+    from thuvien.digital.api import router as digital_router
+
+    api.add_router("/digital", digital_router)
 
 
 _register_routers()
