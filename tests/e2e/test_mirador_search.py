@@ -52,8 +52,7 @@ def json_route(build):
 
 @pytest.fixture(scope="module")
 def mirador_site(tmp_path_factory):
-    if not MIRADOR.exists():
-        pytest.skip(f"the vendored Mirador build is not in this checkout: {MIRADOR}")
+    assert MIRADOR.exists(), f"the vendored Mirador build is missing: {MIRADOR}"
     folder = tmp_path_factory.mktemp("mirador")
     images = {
         f"obj-p{n}": save_pyramid(quadrants(1200, 1600), folder / f"p{n}.tif") for n in (1, 2)
