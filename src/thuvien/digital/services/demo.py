@@ -17,7 +17,8 @@ MANIFEST_HEADER = (
 def load_demo_digital() -> dict:
     from thuvien.catalog.models import BibRecord
     from thuvien.digital.ocr.testpages import render_pages, sample_paragraphs
-    from thuvien.digital.services.batches import create_batch, run_batch
+    from thuvien.digital.services.batches import create_batch
+    from thuvien.ops.jobs import run_job_inline
     from thuvien.registry.models import LibraryAlias
 
     if DigitalObject.objects.exists():
@@ -54,24 +55,6 @@ def load_demo_digital() -> dict:
         batch = create_batch(
             None, alias.library, folder, original_name="demo", collection=collection
         )
-        report = run_batch(batch, _Silent())
+        job = run_job_inline("digital.ingest", "Demo", {"batch": batch.pk}, show_progress=False)
+    report = job.report or {}
     return {"objects": report.get("objects", 0), "published": report.get("published", 0)}
-
-
-class _Silent:
-    """Progress for a run outside a job (demo set-up)."""
-
-    class _Job:
-        total = 0
-        done = 0
-
-    job = _Job()
-
-    def set_total(self, total) -> None:
-        self.job.total = total
-
-    def advance(self, count: int = 1, message: str | None = None) -> None:
-        self.job.done += count
-
-    def note(self, message: str) -> None:
-        pass
