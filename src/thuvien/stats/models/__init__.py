@@ -1,4 +1,4 @@
-from thuvien.stats.models.aggregates import AggregateCell, PopulationFigure
+from thuvien.stats.models.aggregates import AggregateCell, CountedFigures, PopulationFigure
 from thuvien.stats.models.forms import DataElement, ElementGroup, FormDefinition, ValueType
 from thuvien.stats.models.reports import (
     Attachment,
@@ -13,6 +13,7 @@ from thuvien.stats.models.reports import (
 __all__ = [
     "AggregateCell",
     "Attachment",
+    "CountedFigures",
     "DataElement",
     "ElementGroup",
     "FormDefinition",

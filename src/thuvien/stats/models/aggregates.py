@@ -60,3 +60,22 @@ class PopulationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key} {self.year}: {self.population}"
+
+
+class CountedFigures(models.Model):
+    """The figures of a counted (approved or certified) report, packed in columns when it
+    was counted (``thuvien.stats.columnar``), for the full rebuild of the tables. Deleted
+    when the report is unlocked; ``rebuild`` repacks any that are missing. ``wide``: a
+    figure too large to pack, so the rebuild reads this report's rows."""
+
+    submission = models.OneToOneField(
+        "stats.Submission",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="counted_figures",
+    )
+    figures = models.BinaryField(default=bytes)
+    wide = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"figures of report {self.submission_id}"

@@ -65,6 +65,7 @@ from thuvien.stats.models import (
 from thuvien.stats.models.reports import COUNTED_STATES, EDITABLE_STATES
 from thuvien.stats.services import aggregation
 from thuvien.stats.services.forms import spec_of
+from thuvien.stats.services.rebuild import store_counted
 from thuvien.stats.validation import Entered, validate
 
 JOB_KIND = "stats.import"
@@ -471,8 +472,10 @@ class _Import:
         ]
         _insert_values(values)
         self._trail(writes)
-        if not self.rebuild_at_end:
-            approved = [w.report for w in writes if w.to_state == S.APPROVED]
+        approved = [w.report for w in writes if w.to_state == S.APPROVED]
+        if self.rebuild_at_end:  # packed now, added up once at the end
+            store_counted([report.pk for report in approved])
+        else:
             aggregation.apply_submissions(approved, +1)
         self.counts.values += len(values)
         self.counts.rounded += sum(w.row.rounded for w in refilled)
