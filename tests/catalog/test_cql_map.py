@@ -36,13 +36,51 @@ def test_queries_the_kernel_answers_alone(query, text, filters, ranges):
     assert result.exact
     branch = result.branches[0]
     assert (branch.text, branch.filters, branch.ranges) == (text, filters, ranges)
+    assert branch.field_text == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "fields"),
+    [
+        ("dc.title = saigon", "", {"title": "saigon"}),
+        ('dc.title = "Sài Gòn"', "", {"title": "sài gòn"}),
+        ('title all "gon sai" and lịch sử', "lịch sử", {"title": "gon sai"}),
+        ('dc.title adj "sai gon"', "", {"title": '"sai gon"'}),
+        ('bath.title adj "saigon"', "", {"title": '"saigon"'}),
+        (
+            'dc.creator = nguyen and dc.author = "văn a"',
+            "",
+            {"author": "nguyen văn a"},
+        ),
+        (
+            "dc.subject = history and dc.publisher = nxb",
+            "",
+            {"subject": "history", "publisher": "nxb"},
+        ),
+        ("history not dc.subject = vietnam", "history", {"subject": "-vietnam"}),
+        ('history not dc.title adj "ho chi minh"', "history", {"title": '-"ho chi minh"'}),
+        ('history not dc.title any "a b"', "history", {"title": "-a -b"}),
+        ("dc.title = saigon and dc.date > 1990", "", {"title": "saigon"}),
+    ],
+)
+def test_field_clauses_are_searched_in_their_field(query, text, fields):
+    result = plan(query)
+    assert result.exact
+    (branch,) = result.branches
+    assert (branch.text, branch.field_text) == (text, fields)
+
+
+def test_any_over_a_field_is_one_branch_per_word():
+    result = plan('dc.title any "sai gon"')
+    assert [b.field_text for b in result.branches] == [{"title": "sai"}, {"title": "gon"}]
+    assert all(b.exact for b in result.branches)
 
 
 @pytest.mark.parametrize(
     ("query", "branches"),
     [
-        ("dc.title = saigon", 1),
         ('dc.title == "truyen kieu"', 1),
+        ('a not dc.title all "truyen kieu"', 1),
         ("a or b", 2),
         ('dc.title any "a b c"', 3),
         ("(a or b) and (c or d)", 4),
@@ -57,15 +95,14 @@ def test_queries_checked_on_their_candidates(query, branches):
     assert len(result.branches) == branches and not result.exact
 
 
-def test_field_words_are_found_anywhere_then_checked_in_the_field():
-    branch = plan('dc.title = "sai gon" and dc.creator = nguyen').branches[0]
-    assert branch.text == "sai gon nguyen"
-    assert branch.matches({"title": "Sài Gòn xưa", "author": ["Nguyễn, Văn A"]})
-    assert not branch.matches({"title": "Hà Nội", "author": ["Nguyễn"], "subject": ["Sài Gòn"]})
+def test_what_the_kernel_cannot_say_is_checked_on_the_document():
     exact = plan('dc.title == "sai gon"').branches[0]
+    assert exact.field_text == {"title": '"sai gon"'}  # the kernel narrows to the phrase
     assert exact.matches({"title": "Sài Gòn"}) and not exact.matches({"title": "Sài Gòn xưa"})
-    phrase = plan('dc.title adj "gon sai"').branches[0]
-    assert not phrase.matches({"title": "Sài Gòn"})
+    negated = plan('lịch sử not dc.title all "sai gon"').branches[0]
+    assert (negated.text, negated.field_text) == ("lịch sử", {})
+    assert negated.matches({"title": "Sài Gòn Hà Nội"}) is False
+    assert negated.matches({"title": "Gòn xưa", "subject": ["Sài Gòn"]})
 
 
 def test_impossible_branches_are_dropped():

@@ -46,13 +46,18 @@ def record_ids(root) -> list[str]:
     return [r.findtext(f"{MARC}controlfield[@tag='001']") for r in root.iter(f"{MARC}record")]
 
 
-def titles_with(word: str) -> set[int]:
-    """Records whose title (as the catalogue extracts it) has the word, from the database."""
+def records_with(word: str, values=lambda extracted: [extracted.title or ""]) -> set[int]:
+    """Records with the word in one of ``values`` (by default the title, as the catalogue
+    extracts it), from the database."""
     found = set()
     for pk, marc in BibRecord.objects.filter(status="active").values_list("pk", "marc"):
-        if word in fold_tokens(extract(storage.load(marc)).title or ""):
+        if any(word in fold_tokens(value) for value in values(extract(storage.load(marc)))):
             found.add(pk)
     return found
+
+
+def titles_with(word: str) -> set[int]:
+    return records_with(word)
 
 
 def test_explain_describes_indexes_schemas_and_limits(client, db, settings):
@@ -171,9 +176,29 @@ def test_versions_schemas_and_packings(client, two_libraries):
     )
 
 
+def test_field_clauses_are_exact_however_common_the_word_is_elsewhere(
+    client, two_libraries, settings
+):
+    settings.THUVIEN_SRU_SCAN_LIMIT = 3
+    titles = titles_with("viet")
+    subjects = records_with("vietnam", lambda extracted: extracted.subjects)
+    assert 3 < len(titles) < count(client, "viet") - 3  # more records have it elsewhere
+    assert len(subjects) > 3
+    root = search(client, "dc.title = viet", version="2.0", maximumRecords="5")
+    assert diagnostics(root) == []
+    assert root.findtext(f"{SRU2}resultCountPrecision").endswith("/exact")
+    assert int(root.findtext(f"{SRU2}numberOfRecords")) == len(titles)
+    assert len(list(root.iter(f"{MARC}record"))) == 5
+    assert count(client, "dc.subject = vietnam") == len(subjects)
+    assert count(client, "dc.subject = vietnam not dc.title = viet") == len(subjects - titles)
+    assert count(client, 'dc.title adj "viet nam"') <= count(client, 'dc.title all "nam viet"')
+
+
 def test_a_cut_scan_says_the_answer_is_partial(client, two_libraries, settings):
     settings.THUVIEN_SRU_SCAN_LIMIT = 20
-    root = search(client, "dc.subject = vietnam", version="2.0", maximumRecords="5")
+    # One branch per word, and "==": both still checked record by record.
+    query = 'cql.anywhere any "vietnam history" not dc.title == "vietnam"'
+    root = search(client, query, version="2.0", maximumRecords="5")
     assert diagnostics(root) == [59]
     assert root.findtext(f"{SRU2}resultCountPrecision").endswith("/minimum")
     assert len(list(root.iter(f"{MARC}record"))) == 5

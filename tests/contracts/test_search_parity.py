@@ -61,6 +61,15 @@ def test_word_queries_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
         assert _summary(postgres_index.search(query), ordered=False) == expected, text
 
 
+def test_field_queries_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
+    tantivy_index, postgres_index = both
+    for text in _word_queries():
+        for name in ("name", "address", "other_names"):
+            query = SearchQuery(fields={name: text}, limit=50, facets=FACETS)
+            expected = _summary(tantivy_index.search(query), ordered=False)
+            assert _summary(postgres_index.search(query), ordered=False) == expected, (name, text)
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -73,6 +82,9 @@ def test_word_queries_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
         SearchQuery(ranges={"founded": (1950, 1980)}, facets=FACETS, sort="founded"),
         SearchQuery(text="Đà Nẵng", highlight=["name", "address", "other_names"]),
         SearchQuery(text="đa năng", highlight=["name", "address"]),
+        SearchQuery(fields={"name": "Đà Nẵng"}, highlight=["name", "address"]),
+        SearchQuery(fields={"name": "đa năng", "address": "-hà"}, highlight=["name"]),
+        SearchQuery(text="thư viện", fields={"address": "tỉnh"}, facets=FACETS, sort="-code"),
     ],
 )
 def test_ordered_queries_agree(both: tuple[SearchIndex, SearchIndex], query: SearchQuery) -> None:

@@ -1,19 +1,23 @@
 """CQL queries as searches of the catalogue index (``CATALOG_INDEX`` in the search kernel).
 
-The kernel answers one shape of query: words and phrases that must occur in some text field,
-words and phrases that must not, keyword filters (OR within a field, AND across) and ranges.
-A CQL query is brought to that shape in three steps:
+The kernel answers one shape of query: words and phrases that must occur in some text field
+or in a named one (``SearchQuery.fields``), words and phrases that must not, keyword filters
+(OR within a field, AND across) and ranges. A CQL query is brought to that shape in three
+steps:
 
 1. its boolean tree becomes a disjunction of conjunctions (at most :data:`MAX_BRANCHES`);
 2. each conjunction becomes one kernel query that finds every record it matches, and is
    ``exact`` when it finds nothing else;
-3. what the kernel cannot say (a word in one field, ``==``, a negated field clause, a second
-   filter on one field) stays in ``residual``, checked on each candidate's stored document.
+3. what the kernel cannot say stays in ``residual``, checked on each candidate's stored
+   document: ``==`` (the whole value; the kernel narrows to the phrase), a negated clause
+   of several words that is not a phrase ("not all of these words"), a negated year, and a
+   second filter on one keyword field.
 
-So ``dc.title = saigon`` asks the kernel for records with "saigon" in any field and keeps
-those whose title has it. The relation ``=`` on words means all of them in any order (CQL
-1.2 leaves ``=`` to the server); ``adj`` is a phrase, ``any`` one of the words, ``==`` the
-whole field. Unsupported features get their SRU diagnostic (:class:`Diagnostic`).
+So ``dc.title = saigon`` is answered by the kernel alone ("saigon" in the title), and so is
+``dc.title adj "sai gon" not dc.creator = nguyen``. The relation ``=`` on words means all of
+them in any order (CQL 1.2 leaves ``=`` to the server); ``adj`` is a phrase, ``any`` one of
+the words (one branch per word), ``==`` the whole field. Unsupported features get their SRU
+diagnostic (:class:`Diagnostic`).
 """
 
 from __future__ import annotations
@@ -146,6 +150,7 @@ class Branch:
     be checked on each candidate's stored document."""
 
     words: list[str] = field(default_factory=list)  # the kernel's text syntax
+    fields: dict[str, list[str]] = field(default_factory=dict)  # the same, per text field
     filters: dict[str, list[str]] = field(default_factory=dict)
     ranges: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     residual: list[Literal] = field(default_factory=list)
@@ -158,6 +163,11 @@ class Branch:
     @property
     def text(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def field_text(self) -> dict[str, str]:
+        """``SearchQuery.fields``: the words each text field must (not) hold."""
+        return {name: " ".join(words) for name, words in self.fields.items()}
 
     def matches(self, document: dict[str, Any]) -> bool:
         return all(_holds(lit.leaf, document) != lit.negated for lit in self.residual)
@@ -387,15 +397,20 @@ def _text_literal(branch: Branch, literal: Literal) -> None:
         branch.impossible = branch.impossible or not literal.negated
         return
     if not literal.negated:
-        branch.words.append(_kernel_text(leaf))
-        if leaf.field is not None or leaf.mode == "exact":
+        _words(branch, leaf.field).append(_kernel_text(leaf))
+        if leaf.mode == "exact":  # the kernel finds the phrase; the whole value is checked
             branch.residual.append(literal)
         return
-    single = len(leaf.tokens) == 1 or leaf.mode == "phrase"
-    if leaf.field is None and leaf.mode != "exact" and single:
-        branch.words.append("-" + _kernel_text(leaf))
+    # Excluding a word or a phrase is exact; "not all of these words" is no exclusion.
+    if leaf.mode != "exact" and (len(leaf.tokens) == 1 or leaf.mode == "phrase"):
+        _words(branch, leaf.field).append("-" + _kernel_text(leaf))
     else:
         branch.residual.append(literal)
+
+
+def _words(branch: Branch, field_name: str | None) -> list[str]:
+    """Where a clause's words go: the text (any field) or the field's own text."""
+    return branch.words if field_name is None else branch.fields.setdefault(field_name, [])
 
 
 def _year_literal(branch: Branch, literal: Literal) -> None:

@@ -1,9 +1,10 @@
 """/sru: the SRU 1.2 and 2.0 server over the union catalogue (GET and POST).
 
 A CQL query is planned by ``catalog.protocols.cql_map`` and run through the search kernel
-(``catalog_index``). A plan the kernel answers exactly is paged by the kernel; otherwise
-the kernel's candidates are checked one by one, at most THUVIEN_SRU_SCAN_LIMIT of them,
-and an answer cut there says so (diagnostic 59, resultCountPrecision "minimum").
+(``catalog_index``). A plan the kernel answers exactly (field clauses included) is paged by
+the kernel; otherwise (``==``, some negations, several branches of an "or") the kernel's
+candidates are checked one by one, at most THUVIEN_SRU_SCAN_LIMIT of them, and an answer
+cut there says so (diagnostic 59, resultCountPrecision "minimum").
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def _partial() -> Diagnostic:
 def _kernel_query(branch: Branch, sort: str | None, offset: int, limit: int) -> SearchQuery:
     return SearchQuery(
         text=branch.text,
+        fields=branch.field_text,
         # one record per cluster of duplicates, as the catalogue's own search shows: the
         # preferred record, whose library facet holds every member's library
         filters={**branch.filters, "collapsed": ["0"]},

@@ -91,7 +91,7 @@ def parse_text(text: str) -> ParsedText:
         target = excluded if negated else required
         if clause and clause not in target:
             target.append(clause)
-    _check_size(required + excluded)
+    check_size(required + excluded)
     return ParsedText(tuple(required), tuple(excluded))
 
 
@@ -104,7 +104,7 @@ def _clause(text: str) -> Clause | None:
     return Clause(fold, exact if len(exact) == len(fold) and exact != fold else ())
 
 
-def _check_size(clauses: list[Clause]) -> None:
+def check_size(clauses: list[Clause]) -> None:
     if sum(len(c.fold) for c in clauses) > MAX_QUERY_TOKENS:
         raise search_error(
             f"Truy vấn có quá nhiều từ (tối đa {MAX_QUERY_TOKENS}).",

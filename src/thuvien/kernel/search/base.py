@@ -108,6 +108,11 @@ class SearchQuery:
       spelt exactly as in the document (diacritics included) ranks higher. A word that
       holds punctuation (``Rịa-Vũng``) is matched as a phrase. An unbalanced ``"`` is
       ignored; text with no searchable word matches everything, like ``""``.
+    - ``fields`` maps text fields to text in the same syntax, matched (folding, ranking,
+      exclusion) in that field only: ``{"title": 'sai gon -"ha noi"'}`` wants both words
+      in the title and not the phrase there. It adds to ``text``; both must hold. A phrase
+      does not run from one value of a multi-valued field into the next. Highlighting marks
+      a field's own words in that field.
     - ``filters`` and ``facets`` name keyword fields; ``ranges`` name integer, float or
       date fields, with inclusive bounds (``None`` = open).
     - Facet counts of a field ignore that field's own filter, so its other values stay
@@ -120,6 +125,7 @@ class SearchQuery:
     """
 
     text: str = ""
+    fields: dict[str, str] = field(default_factory=dict)  # text field -> text, as ``text``
     filters: dict[str, list[str]] = field(default_factory=dict)
     ranges: dict[str, tuple[Any | None, Any | None]] = field(default_factory=dict)
     facets: list[str] = field(default_factory=list)

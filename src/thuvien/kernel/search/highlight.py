@@ -21,13 +21,12 @@ MULTI_VALUE_SEPARATOR = "; "
 def highlights(document: dict[str, Any], plan: QueryPlan) -> dict[str, str]:
     """Snippets of the fields the query asks to highlight (values of a multi-valued field
     joined by ``; ``); fields the document lacks are left out."""
-    terms = plan.text.highlight_terms
     result: dict[str, str] = {}
     for name in plan.highlight:
         value = document.get(name)
         if value:
             text = MULTI_VALUE_SEPARATOR.join(value) if isinstance(value, list) else value
-            result[name] = highlight(text, terms)
+            result[name] = highlight(text, plan.highlight_terms(name))
     return result
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from thuvien.kernel.search.analysis import ParsedText, parse_text
+from thuvien.kernel.search.analysis import ParsedText, check_size, parse_text
 from thuvien.kernel.search.base import (
     MAX_LIMIT,
     MAX_OFFSET,
@@ -31,6 +31,7 @@ RANGE_KINDS = ("integer", "float", "date")
 @dataclass(frozen=True)
 class QueryPlan:
     text: ParsedText
+    fields: dict[str, ParsedText]  # text field -> what must (not) be in it; none empty
     filters: dict[str, tuple[str, ...]]
     ranges: dict[str, tuple[Any, Any]]
     facets: tuple[str, ...]
@@ -41,6 +42,16 @@ class QueryPlan:
     limit: int
     highlight: tuple[str, ...]
 
+    @property
+    def requires_words(self) -> bool:
+        """Whether some word must be present (else every document is a candidate)."""
+        return any(parsed.required for parsed in (self.text, *self.fields.values()))
+
+    def highlight_terms(self, name: str) -> frozenset[str]:
+        """The folded words to mark in field ``name``: the text's and the field's own."""
+        own = self.fields.get(name)
+        return self.text.highlight_terms | (own.highlight_terms if own else frozenset())
+
     def filters_without(self, name: str | None) -> dict[str, tuple[str, ...]]:
         """The filters minus ``name``'s own, for that field's multi-select facet counts."""
         return {k: v for k, v in self.filters.items() if k != name}
@@ -48,8 +59,12 @@ class QueryPlan:
 
 def plan(schema: IndexSchema, query: SearchQuery) -> QueryPlan:
     sort_field, descending = _sort(schema, query.sort)
+    text, fields = parse_text(query.text or ""), _text_fields(schema, query.fields)
+    # Each text is bounded by parse_text; together they are bounded alike.
+    check_size([c for p in (text, *fields.values()) for c in (*p.required, *p.excluded)])
     return QueryPlan(
-        text=parse_text(query.text or ""),
+        text=text,
+        fields=fields,
         filters=_filters(schema, query.filters),
         ranges=_ranges(schema, query.ranges),
         facets=tuple(dict.fromkeys(_facet(schema, name) for name in query.facets)),
@@ -90,7 +105,18 @@ _PURPOSE_VI = {
     "sort": "sắp xếp",
     "range": "giới hạn khoảng",
     "highlight": "tô sáng",
+    "search": "tìm",
 }
+
+
+def _text_fields(schema: IndexSchema, fields: dict[str, str]) -> dict[str, ParsedText]:
+    result: dict[str, ParsedText] = {}
+    for name, text in fields.items():
+        _field(schema, name, ("text",), "search")
+        parsed = parse_text(text or "")
+        if parsed.required or parsed.excluded:
+            result[name] = parsed
+    return result
 
 
 def _filters(schema: IndexSchema, filters: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:

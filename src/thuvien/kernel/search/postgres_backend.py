@@ -32,7 +32,7 @@ from thuvien.kernel.search.base import (
 from thuvien.kernel.search.documents import PreparedDocument, prepare, restore
 from thuvien.kernel.search.highlight import highlights
 from thuvien.kernel.search.plan import QueryPlan, order_facets, plan
-from thuvien.kernel.search.postgres_sql import FOLD_CONFIG, TableLayout, quote_name
+from thuvien.kernel.search.postgres_sql import FOLD_CONFIG, TableLayout, fields_table, quote_name
 
 BATCH = 1000
 _LOCK_KEY = 7_347_821_104  # advisory lock serialising the creation of tables and config
@@ -65,8 +65,11 @@ class PostgresBackend(SearchBackend):
 
     def drop(self, name: str) -> None:
         IndexSchema(name, ())  # checks the name
+        table = self.prefix + name
         with connections[self.database].cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {quote_name(self.prefix + name)}")
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {quote_name(fields_table(table))}, {quote_name(table)}"
+            )
 
 
 class PostgresIndex(SearchIndex):
@@ -106,12 +109,13 @@ class PostgresIndex(SearchIndex):
     # Writing.
 
     def upsert(self, documents: Iterable[dict[str, Any]]) -> int:
-        sql, count = self.layout.upsert_sql(), 0
+        (sql, fields_sql), count = self.layout.upsert_sql(), 0
         iterator = iter(documents)
         while batch := list(islice(iterator, BATCH)):
-            rows = [self.layout.row(_prepared(self.schema, document)) for document in batch]
+            rows = [self.layout.rows(_prepared(self.schema, document)) for document in batch]
             with transaction.atomic(using=self.database), self._cursor() as cursor:
-                cursor.executemany(sql, rows)
+                cursor.executemany(sql, [row for row, _ in rows])
+                cursor.executemany(fields_sql, [vectors for _, vectors in rows])
             count += len(rows)
         return count
 
@@ -130,7 +134,7 @@ class PostgresIndex(SearchIndex):
 
     def clear(self) -> None:
         with self._cursor() as cursor:
-            cursor.execute(f"TRUNCATE {self.layout.table}")
+            cursor.execute(f"TRUNCATE {self.layout.fields_table}, {self.layout.table}")
 
     # Reading.
 

@@ -43,31 +43,36 @@ class QueryBuilder:
 
     def build(self, plan: QueryPlan, without_filter: str | None = None) -> tantivy.Query:
         """The whole query; ``without_filter`` leaves out one field's filter (for facets)."""
-        clauses = self._text_clauses(plan.text)
+        clauses = self._text_clauses(plan.text, self.schema.text_fields)
+        for name, text in plan.fields.items():
+            clauses += self._text_clauses(text, (self.schema.field(name),))
         for name, values in plan.filters_without(without_filter).items():
             clauses.append((_Occur.Must, self._filter(name, values)))
         for name, (low, high) in plan.ranges.items():
             clauses.append((_Occur.Must, self._range(self.schema.field(name), low, high)))
-        if not plan.text.required:  # match-all: every document scores 1.0
+        if not plan.requires_words:  # match-all: every document scores 1.0
             clauses.append((_Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(clauses)
 
-    def _text_clauses(self, text: ParsedText) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    def _text_clauses(
+        self, text: ParsedText, fields: tuple[Field, ...]
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """The words and phrases of ``text``, each in any of ``fields``."""
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in text.required:
-            query = self._clause(clause, with_exact=True)
+            query = self._clause(clause, fields, with_exact=True)
             # A word the analyzer drops entirely can match nothing: required, it must fail.
             clauses.append((_Occur.Must, query or tantivy.Query.empty_query()))
         for clause in text.excluded:
-            query = self._clause(clause, with_exact=False)
+            query = self._clause(clause, fields, with_exact=False)
             if query is not None:
                 clauses.append((_Occur.MustNot, query))
-        proximity = self._proximity(text)
+        proximity = self._proximity(text, fields)
         if proximity is not None:
             clauses.append((_Occur.Should, proximity))
         return clauses
 
-    def _proximity(self, text: ParsedText) -> tantivy.Query | None:
+    def _proximity(self, text: ParsedText, fields: tuple[Field, ...]) -> tantivy.Query | None:
         """A bonus when all the typed words appear side by side, in order, in one field."""
         words = [word for clause in text.required for word in clause.fold]
         tokens = self._fold.analyze(" ".join(words))
@@ -81,16 +86,18 @@ class QueryBuilder:
                     field.boost * PROXIMITY_BOOST,
                 ),
             )
-            for field in self.schema.text_fields
+            for field in fields
         ]
         return tantivy.Query.boolean_query(should)
 
-    def _clause(self, clause: Clause, with_exact: bool) -> tantivy.Query | None:
-        """The word (or phrase) in any text field; exact spellings add to the score."""
+    def _clause(
+        self, clause: Clause, fields: tuple[Field, ...], with_exact: bool
+    ) -> tantivy.Query | None:
+        """The word (or phrase) in any of ``fields``; exact spellings add to the score."""
         fold = self._fold.analyze(" ".join(clause.fold))
         exact = self._exact.analyze(" ".join(clause.exact)) if with_exact else []
         should: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for field in self.schema.text_fields:
+        for field in fields:
             folded = self._tokens(fold_name(field), fold)
             if folded is not None:
                 should.append((_Occur.Should, _boost(folded, field.boost)))
