@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.stats.test_tables import counted  # noqa: F401 - the fixture
@@ -58,3 +60,36 @@ def test_a_counted_report_shows_the_library_beside_its_peers(client, counted, st
     draft = Submission.objects.exclude(pk=report.pk).get(round=counted)
     client.force_login(ministry)
     assert "So với nhóm" not in client.get(f"/thong-ke/bao-cao/{draft.pk}/").content.decode()
+
+
+def test_the_cached_page_follows_every_change_of_the_tables(
+    client,
+    counted,  # noqa: F811
+    danang_library,
+    ministry,
+    annual_form,
+):
+    from tests import factories
+    from tests.stats.test_workflow import GOOD, entries, report
+    from thuvien.accounts.models import Role
+    from thuvien.stats.services import workflow
+    from thuvien.stats.services.rounds import open_round
+
+    def page() -> str:
+        return client.get("/thong-ke/bang-tong-hop/", {"round": counted.pk}).content.decode()
+
+    with CaptureQueriesContext(connection) as first:
+        assert "Đã tính 1/2 báo cáo" in page()
+    with CaptureQueriesContext(connection) as again:
+        assert "Đã tính 1/2 báo cáo" in page()
+    assert len(again) < len(first) - 5  # the body from the cache
+    danang_staff = factories.user("dn", Role.LIBRARY_STAFF, library=danang_library)
+    sub = report(counted, danang_library)
+    workflow.save_values(danang_staff, sub, entries({**GOOD, "SD02": "7000"}))
+    workflow.submit(danang_staff, sub)
+    workflow.approve(ministry, sub)
+    assert "Đã tính 2/2 báo cáo" in page() and "19.000" in page()
+    workflow.unlock(ministry, sub, "sửa lại")
+    assert "Đã tính 1/2 báo cáo" in page() and "19.000" not in page()
+    open_round(ministry, annual_form, 2026)
+    assert "2026" in page()  # the new round among the choices

@@ -212,6 +212,16 @@ THUVIEN_SEARCH = {
     }
 }
 
+# Pages drawn from the national tables are cached here, shared by the server's processes
+# (a directory: no cache server to run; entries are keyed by when the tables changed).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(env_path("THUVIEN_CACHE_DIR", DATA_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "thuvien.stats"
     label = "stats"
     verbose_name = _("Thống kê thư viện")
+
+    def ready(self) -> None:
+        from thuvien.stats.freshness import connect_signals
+
+        connect_signals()

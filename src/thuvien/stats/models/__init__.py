@@ -1,4 +1,9 @@
-from thuvien.stats.models.aggregates import AggregateCell, CountedFigures, PopulationFigure
+from thuvien.stats.models.aggregates import (
+    AggregateCell,
+    CountedFigures,
+    PopulationFigure,
+    TablesVersion,
+)
 from thuvien.stats.models.forms import DataElement, ElementGroup, FormDefinition, ValueType
 from thuvien.stats.models.reports import (
     Attachment,
@@ -22,6 +27,7 @@ __all__ = [
     "Submission",
     "SubmissionEvent",
     "SubmissionState",
+    "TablesVersion",
     "Value",
     "ValueStatus",
     "ValueType",

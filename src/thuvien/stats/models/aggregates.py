@@ -79,3 +79,14 @@ class CountedFigures(models.Model):
 
     def __str__(self) -> str:
         return f"figures of report {self.submission_id}"
+
+
+class TablesVersion(models.Model):
+    """One row whose stamp changes after anything the public tables show has changed
+    (cells, reports, rounds, forms, populations): pages drawn from the tables are cached
+    under the stamp (``thuvien.stats.freshness``)."""
+
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"tables as of {self.stamp}"

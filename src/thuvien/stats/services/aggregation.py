@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from thuvien.stats.freshness import tables_changed
 from thuvien.stats.models import AggregateCell, DataElement, ReportingRound, Submission, Value
 from thuvien.stats.models.aggregates import Dimension
 from thuvien.stats.models.reports import COUNTED_STATES, SUMMED_STATUSES, ValueStatus
@@ -111,6 +112,7 @@ def _apply(round_id: int, deltas: dict) -> None:
             setattr(cell, name, getattr(cell, name) + amount)
     AggregateCell.objects.bulk_create(new, batch_size=1000)
     AggregateCell.objects.bulk_update(changed, fields, batch_size=1000)
+    tables_changed()
 
 
 def response(round_: ReportingRound) -> dict[str, int]:

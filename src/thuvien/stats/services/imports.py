@@ -50,6 +50,7 @@ from thuvien.ops.models import Job
 from thuvien.registry.identifiers import normalize_identifier
 from thuvien.registry.importing.readers import TableError
 from thuvien.registry.models import Library, LibraryAlias
+from thuvien.stats.freshness import tables_changed
 from thuvien.stats.importing.errors import ErrorFile, RowError, bilingual
 from thuvien.stats.importing.options import VN_ID, Mapping, SetupError, parse_mapping
 from thuvien.stats.importing.plan import ColumnPlan, plan_columns
@@ -477,6 +478,7 @@ class _Import:
             store_counted([report.pk for report in approved])
         else:
             aggregation.apply_submissions(approved, +1)
+        tables_changed()  # reports created and moved in bulk
         self.counts.values += len(values)
         self.counts.rounded += sum(w.row.rounded for w in refilled)
         self.counts.imported += len(writes)

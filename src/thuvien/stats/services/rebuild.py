@@ -15,6 +15,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from thuvien.stats import columnar
+from thuvien.stats.freshness import tables_changed
 from thuvien.stats.models import (
     AggregateCell,
     CountedFigures,
@@ -92,6 +93,7 @@ def rebuild(round_: ReportingRound | None = None, from_values: bool = False) -> 
         _add_wide(cells, rounds)
         AggregateCell.objects.filter(round_id__in=rounds).delete()
         _insert_cells(cells)
+        tables_changed()
     return len(cells)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from thuvien.accounts.permissions import Action, require
 from thuvien.kernel.audit.log import record_change
+from thuvien.stats.freshness import tables_changed
 from thuvien.stats.models import FormDefinition, ReportingRound, Submission
 
 
@@ -64,6 +65,7 @@ def open_round(
         Submission.objects.bulk_create(
             [Submission(round=round_, library=library) for library in targets], batch_size=1000
         )
+        tables_changed()
         record_change(
             user, "stats.open_round", round_, after={"reports": round_.submissions.count()}
         )

@@ -4,12 +4,18 @@ Only approved or certified reports count; figures not yet certified are marked p
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlencode
+
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from thuvien.stats import charts, exports, tables
+from thuvien.stats.freshness import tables_stamp
 from thuvien.stats.models import ReportingRound
 from thuvien.stats.models.aggregates import Dimension
 from thuvien.stats.models.forms import FormKind
@@ -26,6 +32,7 @@ DIMENSIONS = {
 # The ministry's published tables: collection, additions, reader cards, visits, loans.
 DEFAULT_CODES = ["VT01", "VT03", "SD01", "SD02", "SD04"]
 MAX_CODES = 8
+CACHE_SECONDS = 3600
 
 
 def _rounds():
@@ -33,6 +40,7 @@ def _rounds():
 
 
 def _choose(request):
+    """(rounds, round, grouping, element codes) asked for, or the defaults."""
     rounds = list(_rounds())
     if not rounds:
         return None
@@ -41,18 +49,35 @@ def _choose(request):
     dimension = request.GET.get("dimension", Dimension.PROVINCE)
     if dimension not in DIMENSIONS:
         dimension = Dimension.PROVINCE
-    summed = list(round_.form.elements.filter(aggregate="sum").order_by("position"))
-    known = {e.code for e in summed}
+    summed = list(
+        round_.form.elements.filter(aggregate="sum").order_by("position").values_list("code")
+    )
+    known = [code for (code,) in summed]
     codes = [c for c in request.GET.getlist("code") if c in known][:MAX_CODES]
-    codes = codes or [c for c in DEFAULT_CODES if c in known] or [e.code for e in summed[:5]]
-    return rounds, round_, dimension, summed, codes
+    codes = codes or [c for c in DEFAULT_CODES if c in known] or known[:5]
+    return rounds, round_, dimension, codes
 
 
 def dashboard(request):
+    """The page's body is drawn once per choice and language while the tables stay the
+    same (``freshness``): the response rates count every report of the round."""
     chosen = _choose(request)
     if chosen is None:
-        return render(request, "stats/dashboard.html", {"rounds": []})
-    rounds, round_, dimension, summed, codes = chosen
+        body = render_to_string("stats/_dashboard_body.html", {"rounds": []})
+        return render(request, "stats/dashboard.html", {"body": body})
+    stamp = tables_stamp()
+    choice = repr((get_language(), chosen[1].pk, chosen[2], chosen[3])).encode()
+    key = f"stats-dashboard:{stamp}:{hashlib.sha256(choice).hexdigest()}"
+    body = cache.get(key) if stamp else None
+    if body is None:
+        body = render_to_string("stats/_dashboard_body.html", _body(*chosen))
+        if stamp:  # never changed since the upgrade: nothing to key the page on
+            cache.set(key, body, timeout=CACHE_SECONDS)
+    return render(request, "stats/dashboard.html", {"body": body})
+
+
+def _body(rounds, round_, dimension, codes) -> dict:
+    summed = list(round_.form.elements.filter(aggregate="sum").order_by("position"))
     table = tables.national_table(round_, dimension, codes)
     element = next(e for e in summed if e.code == codes[0])
     label = element.label_en if english() and element.label_en else element.label
@@ -67,27 +92,24 @@ def dashboard(request):
     trend = charts.line_chart(
         {_("Toàn quốc"): tables.trend(round_.form.code, element.code)}, title, element.unit
     )
-    return render(
-        request,
-        "stats/dashboard.html",
-        {
-            "rounds": rounds,
-            "round": round_,
-            "dimension": dimension,
-            "dimensions": DIMENSIONS,
-            "elements": summed,
-            "codes": codes,
-            "table": table,
-            "columns": [next(e for e in summed if e.code == c) for c in codes],
-            "rows": [(r, [r.values.get(c) for c in codes]) for r in table.rows],
-            "total": [table.total.values.get(c) for c in codes],
-            "provisional": _provisional(round_),
-            "bars": bars,
-            "map": drawn_map,
-            "trend": trend,
-            "query": request.GET.urlencode(),
-        },
-    )
+    return {
+        "rounds": rounds,
+        "round": round_,
+        "dimension": dimension,
+        "dimensions": DIMENSIONS,
+        "elements": summed,
+        "codes": codes,
+        "table": table,
+        "columns": [next(e for e in summed if e.code == c) for c in codes],
+        "rows": [(r, [r.values.get(c) for c in codes]) for r in table.rows],
+        "total": [table.total.values.get(c) for c in codes],
+        "provisional": _provisional(round_),
+        "bars": bars,
+        "map": drawn_map,
+        "trend": trend,
+        # the choice as made, for the downloads (the same page whatever else the URL held)
+        "query": urlencode({"round": round_.pk, "dimension": dimension, "code": codes}, True),
+    }
 
 
 def _provisional(round_: ReportingRound) -> bool:
@@ -99,7 +121,7 @@ def download(request, fmt: str):
     chosen = _choose(request)
     if chosen is None:
         raise Http404(_("Chưa có đợt báo cáo nào"))
-    round_, dimension, codes = chosen[1], chosen[2], chosen[4]
+    round_, dimension, codes = chosen[1:]
     table = tables.national_table(round_, dimension, codes)
     name = f"thong-ke-{round_.form.code}-{round_.period}-{dimension}"
     if fmt == "csv":

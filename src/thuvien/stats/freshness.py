@@ -1,0 +1,48 @@
+"""When the national tables last changed, for caching the pages drawn from them.
+
+``tables_changed`` is called after every change the tables' pages show — by the services
+that write in bulk, and by signals for single saves — and stamps the time; pages are
+cached under ``tables_stamp()``. A stamp, not a counter, so that a restored database or a
+rolled-back transaction never meets a cached page of other data under the same key.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models.signals import post_delete, post_save
+
+from thuvien.stats.models import (
+    DataElement,
+    FormDefinition,
+    PopulationFigure,
+    ReportingRound,
+    Submission,
+    TablesVersion,
+)
+
+_ROW = 1
+
+
+def tables_changed() -> None:
+    stamp = time.time_ns()
+    if not TablesVersion.objects.filter(pk=_ROW).update(stamp=stamp):
+        TablesVersion.objects.update_or_create(pk=_ROW, defaults={"stamp": stamp})
+
+
+def tables_stamp() -> int:
+    stamp = TablesVersion.objects.filter(pk=_ROW).values_list("stamp", flat=True).first()
+    return stamp or 0
+
+
+def _changed(**_kwargs) -> None:
+    tables_changed()
+
+
+def connect_signals() -> None:
+    """Single saves and deletions of what the tables show (bulk writes call
+    ``tables_changed`` themselves)."""
+    for model in (Submission, ReportingRound, DataElement, FormDefinition, PopulationFigure):
+        uid = f"stats-tables-{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
