@@ -8,8 +8,12 @@ rolled-back transaction never meets a cached page of other data under the same k
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from thuvien.stats.models import (
@@ -22,6 +26,7 @@ from thuvien.stats.models import (
 )
 
 _ROW = 1
+T = TypeVar("T")
 
 
 def tables_changed() -> None:
@@ -33,6 +38,21 @@ def tables_changed() -> None:
 def tables_stamp() -> int:
     stamp = TablesVersion.objects.filter(pk=_ROW).values_list("stamp", flat=True).first()
     return stamp or 0
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T], seconds: int = 3600) -> T:
+    """``compute()``, kept while the tables stay as they are (``parts`` name the choice).
+    Nothing is kept before the first change is stamped."""
+    stamp = tables_stamp()
+    if not stamp:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"stats-{name}:{stamp}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=seconds)
+    return found
 
 
 def _changed(**_kwargs) -> None:

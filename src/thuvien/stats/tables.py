@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from thuvien.stats.freshness import cached
 from thuvien.stats.models import AggregateCell, PopulationFigure, ReportingRound, Submission
 from thuvien.stats.models.aggregates import Dimension
 from thuvien.stats.models.reports import COUNTED_STATES
@@ -73,9 +74,15 @@ def national_table(round_: ReportingRound, dimension: str, codes: list[str]) -> 
     return Table(round_, dimension, codes, ordered, _total_row(round_, ordered, codes))
 
 
-def _responses(round_: ReportingRound, dimension: str):
-    """(key, expected, counted) per key; grouped on the library's own columns (a join to
-    the province table for 50,000 reports costs more than mapping 34 ids afterwards)."""
+def _responses(round_: ReportingRound, dimension: str) -> list[tuple[str, int, int]]:
+    """(key, expected, counted) per key, kept while the tables stay the same (every
+    element chosen for the round and grouping shows the same rates)."""
+    return cached("responses", (round_.pk, dimension), lambda: _count_responses(round_, dimension))
+
+
+def _count_responses(round_: ReportingRound, dimension: str) -> list[tuple[str, int, int]]:
+    """Grouped on the library's own columns (a join to the province table for 50,000
+    reports costs more than mapping 34 ids afterwards)."""
     path = _GROUPING[dimension]
     if dimension == Dimension.PROVINCE:
         path = "library__province_id"

@@ -4,10 +4,8 @@ Only approved or certified reports count; figures not yet certified are marked p
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from thuvien.stats import charts, exports, tables
-from thuvien.stats.freshness import tables_stamp
+from thuvien.stats.freshness import cached
 from thuvien.stats.models import ReportingRound
 from thuvien.stats.models.aggregates import Dimension
 from thuvien.stats.models.forms import FormKind
@@ -32,7 +30,6 @@ DIMENSIONS = {
 # The ministry's published tables: collection, additions, reader cards, visits, loans.
 DEFAULT_CODES = ["VT01", "VT03", "SD01", "SD02", "SD04"]
 MAX_CODES = 8
-CACHE_SECONDS = 3600
 
 
 def _rounds():
@@ -65,14 +62,12 @@ def dashboard(request):
     if chosen is None:
         body = render_to_string("stats/_dashboard_body.html", {"rounds": []})
         return render(request, "stats/dashboard.html", {"body": body})
-    stamp = tables_stamp()
-    choice = repr((get_language(), chosen[1].pk, chosen[2], chosen[3])).encode()
-    key = f"stats-dashboard:{stamp}:{hashlib.sha256(choice).hexdigest()}"
-    body = cache.get(key) if stamp else None
-    if body is None:
-        body = render_to_string("stats/_dashboard_body.html", _body(*chosen))
-        if stamp:  # never changed since the upgrade: nothing to key the page on
-            cache.set(key, body, timeout=CACHE_SECONDS)
+    round_, dimension, codes = chosen[1:]
+    body = cached(
+        "dashboard",
+        (get_language(), round_.pk, dimension, codes),
+        lambda: render_to_string("stats/_dashboard_body.html", _body(*chosen)),
+    )
     return render(request, "stats/dashboard.html", {"body": body})
 
 
