@@ -292,9 +292,22 @@ def dashboard_paths(rounds: int) -> list[str]:
     return [f"/thong-ke/bang-tong-hop/?{rng.choice(choices)}" for _ in range(200)]
 
 
+def phase_tables_changed() -> dict:
+    """Stamp the tables as changed (as an approval does): every cached page is stale."""
+    import django
+
+    django.setup()
+    from thuvien.stats.freshness import tables_changed
+
+    tables_changed()
+    return {}
+
+
 def http_dashboard(env: dict, rounds: int) -> dict:
     """The public tables page in the production configuration (gunicorn, one worker per
-    core), serially and with 8 concurrent clients."""
+    core), serially and with 8 concurrent clients: right after the tables changed (every
+    page drawn again, the response rates counted once per round and grouping) and then
+    with the pages kept."""
     import catalog_zebra as web
 
     port = web.free_port()
@@ -305,14 +318,22 @@ def http_dashboard(env: dict, rounds: int) -> dict:
         env=env, cwd=ROOT,
     )  # fmt: skip
     paths = dashboard_paths(rounds)
+    figures: dict = {"workers": int(workers)}
     try:
         web.wait_for_port(port, server)
-        serial, _ = web.http_run(port, paths, 1)
-        concurrent, _ = web.http_run(port, paths, web.CLIENTS)
+        for name, clients, changed in (
+            ("serial_after_a_change", 1, True),
+            ("concurrent_8_after_a_change", web.CLIENTS, True),
+            ("serial_kept", 1, False),
+            ("concurrent_8_kept", web.CLIENTS, False),
+        ):
+            if changed:
+                run_phase(env, "phase_tables_changed()")
+            figures[name], _ = web.http_run(port, paths, clients)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"workers": int(workers), "serial": serial, "concurrent_8": concurrent}
+    return figures
 
 
 # ---- orchestration ---------------------------------------------------------------------------
