@@ -81,7 +81,7 @@ def test_the_cached_page_follows_every_change_of_the_tables(
     with CaptureQueriesContext(connection) as first:
         assert "Đã tính 1/2 báo cáo" in page()
     with CaptureQueriesContext(connection) as again:
-        assert "Đã tính 1/2 báo cáo" in page()
+        assert "Đã tính 1/2 báo cáo" in page() and "&lt;svg" not in page()  # kept as markup
     assert len(again) < len(first) - 5  # the body from the cache
     danang_staff = factories.user("dn", Role.LIBRARY_STAFF, library=danang_library)
     sub = report(counted, danang_library)
