@@ -23,7 +23,7 @@ def test_packing_keeps_element_status_and_number_and_drops_blanks():
     assert lengths.tolist() == [3]
     assert figures["element"].tolist() == [7, 8, 9]
     assert figures["number"].tolist() == [125_000, -30_001, 0]
-    assert (figures["status"] & 7).tolist() == [0, 1, 3]
+    assert figures["kind"].tolist() == [0, 1, 3]
 
 
 def test_a_figure_too_large_to_pack_is_refused():
@@ -63,9 +63,10 @@ def test_counters_follow_the_statuses():
             (0, "unknown", None),
             (0, "suppressed", None),
             (0, "estimated", None),  # an estimate without a number counts nowhere
+            (0, "unknown", D(99)),  # a number beside "unknown" is not added
         ]
     )
     figures, _ = columnar.unpack([packed])
     fine = columnar.fine_sums(np.zeros(len(figures), dtype=np.int64), figures, 1)
-    assert columnar.cell_values(fine) == [[D(12), 2, 1, 1, 1, 1]]
-    assert fine[columnar.PRESENT, 0] == 5
+    assert columnar.cell_values(fine) == [[D(12), 2, 1, 1, 2, 1]]
+    assert fine[columnar.PRESENT, 0] == 6

@@ -18,16 +18,17 @@ from decimal import Decimal
 
 import numpy as np
 
-FIGURE = np.dtype([("element", "<i4"), ("status", "u1"), ("number", "<i8")])  # 13 bytes
+FIGURE = np.dtype([("element", "<i4"), ("kind", "u1"), ("number", "<i8")])  # 13 bytes
 SCALE = 10_000
-STATUS_CODES = {"reported": 0, "estimated": 1, "not_applicable": 2, "unknown": 3, "suppressed": 4}
-HAS_NUMBER = 8  # added to the status code when the figure has a number
+# What a figure adds to its cell. Only kinds 0 and 1 carry a number (0 for the others).
+KINDS = ("reported", "estimated", "not_applicable", "unknown", "suppressed")
+KIND_OF = {status: i for i, status in enumerate(KINDS)}
 # A number whose ten-thousandths do not fit stays on the row path (a report "too wide").
 _WIDEST = 2**62
 _LIMB = 21
 _LIMB_MASK = (1 << _LIMB) - 1
 # The counters of a table cell, in the order of AggregateCell's fields after ``total``.
-COUNTERS = ("reported", "estimated", "not_applicable", "unknown", "suppressed")
+COUNTERS = KINDS
 
 
 class TooWide(ValueError):
@@ -38,18 +39,17 @@ def pack(figures: Iterable[tuple[int, str, Decimal | int | None]]) -> bytes:
     """(element id, status, number or None) of one report → its packed figures."""
     rows = []
     for element, status, number in figures:
-        code = STATUS_CODES.get(status)
-        if code is None:
+        kind = KIND_OF.get(status)
+        if kind is None:
             continue  # a status the tables do not count
         scaled = 0
-        if number is None and code <= STATUS_CODES["estimated"]:
-            continue  # a text, or a blank: nothing to add up
-        if number is not None:
+        if kind <= KIND_OF["estimated"]:
+            if number is None:
+                continue  # a text, or a blank: nothing to add up
             scaled = int((Decimal(number) * SCALE).to_integral_value())
             if not -_WIDEST < scaled < _WIDEST:
                 raise TooWide(element)
-            code += HAS_NUMBER
-        rows.append((element, code, scaled))
+        rows.append((element, kind, scaled))
     return np.array(rows, dtype=FIGURE).tobytes()
 
 
@@ -69,23 +69,24 @@ PRESENT = 3 + len(COUNTERS)  # figures of any kind: the cell exists
 def fine_sums(keys: np.ndarray, figures: np.ndarray, size: int) -> np.ndarray:
     """Per key in ``range(size)``: the three limbs of the total, the five counters and the
     number of figures, as a (9, size) float64 array. Every entry is an exact integer, and
-    stays exact when rows are added together (``roll_up``): a limb is below 2²¹, so a sum
-    over fewer than 2³² figures is below 2⁵³."""
-    status = figures["status"]
-    kind = status & 7
-    summed = (status & HAS_NUMBER).astype(bool) & (kind <= STATUS_CODES["estimated"])
-    numbers = figures["number"][summed]
-    summed_keys = keys[summed]
-    out = np.empty((PRESENT + 1, size))
-    out[LOW] = np.bincount(summed_keys, weights=numbers & _LIMB_MASK, minlength=size)
-    out[MIDDLE] = np.bincount(summed_keys, weights=(numbers >> _LIMB) & _LIMB_MASK, minlength=size)
-    out[HIGH] = np.bincount(summed_keys, weights=numbers >> (2 * _LIMB), minlength=size)
-    out[COUNTED_AT["reported"]] = np.bincount(summed_keys, minlength=size)
-    estimated = summed & (kind == STATUS_CODES["estimated"])
-    out[COUNTED_AT["estimated"]] = np.bincount(keys[estimated], minlength=size)
-    for name in COUNTERS[2:]:
-        out[COUNTED_AT[name]] = np.bincount(keys[kind == STATUS_CODES[name]], minlength=size)
-    out[PRESENT] = np.bincount(keys, minlength=size)
+    stays exact when columns are added together (``roll_up``): a limb is below 2²¹, so a
+    sum over fewer than 2³² figures is below 2⁵³. A limb that is zero for every figure
+    (small numbers, the usual case) is not summed."""
+    numbers = np.ascontiguousarray(figures["number"])
+    by_kind = np.bincount(keys * len(KINDS) + figures["kind"], minlength=size * len(KINDS)).reshape(
+        size, len(KINDS)
+    )
+    out = np.zeros((PRESENT + 1, size))
+    widest = int(np.abs(numbers).max(initial=0))
+    out[LOW] = np.bincount(keys, weights=numbers & _LIMB_MASK, minlength=size)
+    if widest >> _LIMB:
+        out[MIDDLE] = np.bincount(keys, weights=(numbers >> _LIMB) & _LIMB_MASK, minlength=size)
+    if widest >> (2 * _LIMB) or numbers.min(initial=0) < 0:
+        out[HIGH] = np.bincount(keys, weights=numbers >> (2 * _LIMB), minlength=size)
+    out[COUNTED_AT["reported"]] = by_kind[:, 0] + by_kind[:, 1]  # every figure summed
+    for name in COUNTERS[1:]:
+        out[COUNTED_AT[name]] = by_kind[:, KIND_OF[name]]
+    out[PRESENT] = by_kind.sum(axis=1)
     return out
 
 

@@ -75,7 +75,7 @@ class CountedFigures(models.Model):
         related_name="counted_figures",
     )
     figures = models.BinaryField(default=bytes)
-    wide = models.BooleanField(default=False)
+    wide = models.BooleanField(default=False, db_index=True)
 
     def __str__(self) -> str:
         return f"figures of report {self.submission_id}"
