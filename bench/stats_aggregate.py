@@ -7,6 +7,8 @@ Measures, on SQLite and on PostgreSQL, in one run:
   value rows first (`from_values=True`);
 - the time from one approval to an updated national table (`workflow.approve`: the state
   change, the trail, the audit entry and the delta applied to the cells);
+- the public tables page over HTTP (SQLite store, gunicorn), serially and with 8 clients,
+  right after the tables changed and with its pages kept;
 and, as the peer, DuckDB running the same aggregation on the same raw values (loaded from
 the same generated file; loading is setup, not measured). The cells of every engine are
 compared: the figures must be equal.
@@ -16,6 +18,7 @@ bench/generate_libraries.py; values drawn per element with 2% unknown, 3% not ap
 estimated, 0.5% suppressed).
 
     .venv/bin/python bench/stats_aggregate.py [--libraries 50000] [--years 5] [--no-postgres]
+    .venv/bin/python bench/stats_aggregate.py --reuse | --http-only   (on the last run's stores)
 """
 
 from __future__ import annotations

@@ -25,5 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = str(_TMP / "test.sqlite3")  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test-db.sqlite3")}  # noqa: F405
 THUVIEN_DIGITAL_DIR = _TMP / "digital"
+CACHES = {"default": {**CACHES["default"], "LOCATION": str(_TMP / "cache")}}  # noqa: F405
 THUVIEN_OCFL_ROOT = _TMP / "ocfl"
 THUVIEN_OCFL_REPLICA = _TMP / "ocfl-replica"

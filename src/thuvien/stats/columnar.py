@@ -2,7 +2,7 @@
 
 A report that counts in the national tables is frozen (approved or certified: its figures
 cannot change until it is unlocked), so its figures are packed once, when it is counted,
-into a record array — element id, status code, number × 10⁴ as a 64-bit integer — and the
+into a record array — element id, kind of figure, number × 10⁴ as a 64-bit integer — and the
 full rebuild adds up these arrays with numpy instead of reading one database row per
 figure (15 million figures: about a second instead of tens of seconds).
 
