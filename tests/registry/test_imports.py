@@ -252,3 +252,20 @@ def test_vni_file_and_oversized_file(admin, tmp_path, settings):
     big.write_text("ten\n" + "Thư viện\n" * 50, encoding="utf-8")
     with pytest.raises(LibraryDataError, match="larger than"), open(big, "rb") as handle:
         service.upload_import(admin, handle, big.name)
+
+
+@pytest.mark.parametrize(
+    "content, rows",
+    [
+        (b"name\nA\nB\n", 2),
+        (b"name\nA\nB", 2),  # no line break after the last row
+        (b"name\n", 0),
+        (b"", 0),
+    ],
+)
+def test_progress_expects_every_row_of_a_csv(tmp_path, content, rows):
+    from thuvien.registry.importing.readers import count_table_rows
+
+    path = tmp_path / "rows.csv"
+    path.write_bytes(content)
+    assert count_table_rows(path, "csv") == rows

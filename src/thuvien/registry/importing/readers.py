@@ -108,8 +108,11 @@ def _columns(header: list[object]) -> list[str]:
 def count_table_rows(path: Path, file_format: str) -> int:
     """An estimate of the data rows, for progress: lines for CSV, cells for the others."""
     if file_format == "csv":
+        lines, last = 0, b"\n"
         with open(path, "rb") as handle:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+        lines += last != b"\n"  # a last line without its line break
         return max(0, lines - 1)
     return sum(1 for _ in open_table(path, file_format).rows)
 
