@@ -150,3 +150,37 @@ def trail(submission: Submission):
 
 def attachments(submission: Submission):
     return submission.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    place: str
+    year: int
+    population: int
+    source: str
+
+
+def population_table() -> list[PopulationRow]:
+    """Every population figure, the country first, then the provinces by name, newest year
+    first."""
+    from thuvien.geo.models import AdminUnit, Level, Scheme
+    from thuvien.stats.models import PopulationFigure
+    from thuvien.stats.models.aggregates import Dimension
+
+    names = dict(
+        AdminUnit.objects.filter(scheme=Scheme.V2025, level=Level.PROVINCE).values_list(
+            "code", "name"
+        )
+    )
+    rows = [
+        PopulationRow(
+            "Cả nước" if f.dimension == Dimension.NATION else names.get(f.key, f.key),
+            f.year,
+            f.population,
+            f.source,
+        )
+        for f in PopulationFigure.objects.filter(
+            dimension__in=[Dimension.NATION, Dimension.PROVINCE]
+        )
+    ]
+    return sorted(rows, key=lambda r: (r.place != "Cả nước", r.place, -r.year))

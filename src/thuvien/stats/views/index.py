@@ -76,6 +76,7 @@ def index(request):
             "query": query.urlencode(),
             "queue": _queue(request.user),
             "can_import": has_any_scope(request.user, Action.STATS_IMPORT),
+            "can_manage": has_any_scope(request.user, Action.STATS_MANAGE_FORMS),
             "one_round": bool(form.is_valid() and form.cleaned_data.get("round")),
         },
     )
