@@ -58,10 +58,12 @@ def test_names_codes_and_the_country_are_loaded_once(ministry, tmp_path):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert figures() == loaded
     changed = load_populations(
-        ministry, write(tmp_path, "tinh,nam,dan so,nguon\nHà Nội,2024,8700000,GSO\n")
+        ministry,
+        write(tmp_path, "tinh,nam,dan so,nguon\nHà Nội,2024,8700000,GSO\nVN,2023,100000000,GSO\n"),
     )
-    assert (changed.created, changed.updated) == (0, 1)
+    assert (changed.created, changed.updated) == (1, 1)
     assert figures()[(Dimension.PROVINCE, "01", 2024)] == (8_700_000, "GSO")
+    assert figures()[(Dimension.NATION, "VN", 2023)] == (100_000_000, "GSO")
 
 
 def test_bad_rows_are_named_and_the_good_ones_kept(ministry, tmp_path):
