@@ -83,7 +83,11 @@ def test_bad_rows_are_named_and_the_good_ones_kept(ministry, tmp_path):
         (3, "Province"), (4, "Year"), (5, "Population"), (6, "Population"), (7, "Province"),
     ]  # fmt: skip
     messages = [message for _, _, message in report.errors]
-    assert "không nhận ra tỉnh/thành phố “Hà Giang”" in messages[0] and " / unknown" in messages[0]
+    assert messages[0] == (
+        "“Hà Giang” là tỉnh trước 01/7/2025, nay thuộc Tỉnh Tuyên Quang: ghi số dân của tỉnh mới"
+        " / “Hà Giang” is a province of before 1 July 2025, now part of Tỉnh Tuyên Quang: give"
+        " the population of the new province"
+    )
     assert "dòng 2" in messages[4] and "row 2" in messages[4]
     assert figures() == {(Dimension.PROVINCE, "01", 2024): (8_685_600, "GSO 2024")}
 
@@ -137,7 +141,8 @@ def test_command(ministry, tmp_path, capsys):
     bad = write(tmp_path, "Tỉnh,Năm,Dân số,Nguồn\nAtlantis,2024,5,x\n", "bad.csv")
     with pytest.raises(CommandError, match="1 errors"):
         call_command("stats_population", str(bad), "--user", "bo-dan-so")
-    assert "dòng / row 2" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "dòng / row 2" in err and "không nhận ra tỉnh/thành phố “Atlantis”" in err
 
 
 def test_page(ministry, client, tmp_path):

@@ -18,6 +18,7 @@ from django.db import transaction
 from thuvien.accounts.permissions import Action, require
 from thuvien.geo.matching import find_units
 from thuvien.geo.models import AdminUnit, Level, Scheme
+from thuvien.geo.selectors import new_province_of
 from thuvien.kernel.audit.log import record_change
 from thuvien.kernel.text.normalize import fold_for_search
 from thuvien.registry.importing.readers import TableError, open_table
@@ -131,6 +132,11 @@ class _Places:
         units = find_units(text, scheme=Scheme.V2025, level=Level.PROVINCE)
         return (Dimension.PROVINCE, units[0].code) if len(units) == 1 else None
 
+    def merged_into(self, text: str) -> AdminUnit | None:
+        """The 2025 province that a province of before 1 July 2025 became part of."""
+        old = find_units(text, scheme=Scheme.PRE2025, level=Level.PROVINCE)
+        return new_province_of(old[0]) if len(old) == 1 else None
+
 
 def _figure(number, raw, columns, places, default_source, report):
     """(place key, people, source) of one row, or None with its errors in the report."""
@@ -138,11 +144,7 @@ def _figure(number, raw, columns, places, default_source, report):
     place_text = raw.get(columns["place"], "").strip()
     place = places.key(place_text) if place_text else None
     if place is None:
-        errors.append((columns["place"], _both(
-            f"không nhận ra tỉnh/thành phố “{place_text}” (tên hoặc mã của 34 tỉnh từ 2025,"
-            " hoặc “Cả nước”)",
-            f"unknown province “{place_text}” (a 2025 province's name or code, or the country)",
-        )))  # fmt: skip
+        errors.append((columns["place"], _unknown_place(place_text, places)))
     year = _whole(raw.get(columns["year"], ""))
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         errors.append((columns["year"], _both(
@@ -165,6 +167,20 @@ def _figure(number, raw, columns, places, default_source, report):
     if errors:
         return None
     return (*place, year), people, origin[:255]
+
+
+def _unknown_place(text: str, places: _Places) -> str:
+    merged = places.merged_into(text) if text else None
+    if merged is not None:
+        return _both(
+            f"“{text}” là tỉnh trước 01/7/2025, nay thuộc {merged.name}: ghi số dân của tỉnh mới",
+            f"“{text}” is a province of before 1 July 2025, now part of {merged.name}: give"
+            " the population of the new province",
+        )
+    return _both(
+        f"không nhận ra tỉnh/thành phố “{text}” (tên hoặc mã của 34 tỉnh từ 2025, hoặc “Cả nước”)",
+        f"unknown province “{text}” (a 2025 province's name or code, or the country)",
+    )
 
 
 def _whole(text: str) -> int | None:
