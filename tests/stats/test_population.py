@@ -109,7 +109,8 @@ def test_only_the_ministry_loads_populations(real_units, tmp_path):
         load_populations(officer, write(tmp_path, GOOD))
 
 
-def test_xlsx_and_the_per_capita_values_of_the_tables(ministry, tmp_path, annual_form):
+def counted_round(ministry, annual_form):
+    """Round 2025 with Hà Nội's report approved (1,000 items in VT01)."""
     from tests.stats.test_workflow import GOOD as FIGURES
     from tests.stats.test_workflow import entries, report
     from thuvien.stats.services import workflow
@@ -122,6 +123,11 @@ def test_xlsx_and_the_per_capita_values_of_the_tables(ministry, tmp_path, annual
     workflow.save_values(staff, sub, entries(FIGURES))
     workflow.submit(staff, sub)
     workflow.approve(ministry, sub)
+    return round_
+
+
+def test_xlsx_and_the_per_capita_values_of_the_tables(ministry, tmp_path, annual_form):
+    round_ = counted_round(ministry, annual_form)
     row = {r.key: r for r in tables.national_table(round_, Dimension.PROVINCE, ["VT01"]).rows}
     assert row["01"].per_capita("VT01") is None  # no population yet: none shown, none guessed
     book = Workbook()
@@ -131,6 +137,27 @@ def test_xlsx_and_the_per_capita_values_of_the_tables(ministry, tmp_path, annual
     load_populations(ministry, tmp_path / "dan-so.xlsx")
     row = {r.key: r for r in tables.national_table(round_, Dimension.PROVINCE, ["VT01"]).rows}
     assert row["01"].per_capita("VT01", per=1000) == D(1000) * 1000 / 8_000_000
+
+
+def test_the_tables_page_and_exports_show_per_capita_values(
+    ministry, tmp_path, annual_form, client
+):
+    round_ = counted_round(ministry, annual_form)
+    query = f"/thong-ke/bang-tong-hop/?round={round_.pk}&dimension=province&code=VT01"
+    assert "bình quân đầu người" not in client.get(query).content.decode()  # none loaded yet
+    load_populations(
+        ministry, write(tmp_path, "Tỉnh,Năm,Dân số,Nguồn\n01,2025,4000,x\nCả nước,2024,10000,x\n")
+    )
+    html = client.get(query).content.decode()
+    assert "VT01 bình quân đầu người" in html
+    assert '<td class="num">4.000</td><td class="num">0,25</td>' in html  # Hà Nội
+    assert '<td class="num">10.000</td><td class="num">0,10</td>' in html  # the country
+    from thuvien.stats import exports
+
+    table = tables.national_table(round_, Dimension.PROVINCE, ["VT01"])
+    lines = exports.to_csv(table).decode("utf-8-sig").splitlines()
+    assert lines[0].endswith("Dân số,VT01 bình quân đầu người")
+    assert lines[1].endswith(",4000,0.25") and lines[-1].endswith(",10000,0.1")
 
 
 def test_command(ministry, tmp_path, capsys):

@@ -35,6 +35,7 @@ def _headers(table: Table) -> list[str]:
         _("Tỉ lệ phản hồi (%)"),
         *figures,
         _("Dân số"),
+        *[_("%(code)s bình quân đầu người") % {"code": code} for code in table.codes],
     ]
 
 
@@ -47,6 +48,7 @@ def _cells(table: Table, row: TableRow) -> list:
         round(rate * 100, 1) if rate is not None else None,
         *[_plain(row.values.get(code)) for code in table.codes],
         row.population,
+        *[_ratio(row.per_capita(code)) for code in table.codes],
     ]
 
 
@@ -54,6 +56,10 @@ def _plain(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _ratio(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 4)
 
 
 def to_csv(table: Table) -> bytes:

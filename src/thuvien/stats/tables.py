@@ -109,12 +109,18 @@ def _total_row(round_: ReportingRound, rows: list[TableRow], codes: list[str]) -
     total.counted = round_.submissions.filter(state__in=COUNTED_STATES).count()
     nation = AggregateCell.objects.filter(
         round=round_, dimension=Dimension.NATION, element__code__in=codes
-    ).values_list("element__code", "total", "reported")
-    for code, value, reported in nation:
+    ).values_list("key", "element__code", "total", "reported")
+    countries = set()
+    for country, code, value, reported in nation:
+        countries.add(country)
         total.values[code] = total.values.get(code, Decimal(0)) + value
         total.reported[code] = total.reported.get(code, 0) + reported
     populations = [r.population for r in rows]
-    if rows and all(populations):
+    if countries <= {"VN"}:  # Vietnam's own figure, when the ministry has loaded one
+        country = TableRow("VN", "")
+        _add_population({"VN": country}, Dimension.NATION, round_.year)
+        total.population = country.population
+    if total.population is None and rows and all(populations):
         total.population = sum(populations)
     return total
 

@@ -96,8 +96,11 @@ def _body(rounds, round_, dimension, codes) -> dict:
         "codes": codes,
         "table": table,
         "columns": [next(e for e in summed if e.code == c) for c in codes],
-        "rows": [(r, [r.values.get(c) for c in codes]) for r in table.rows],
+        "rows": [(r, [r.values.get(c) for c in codes], _per_capita(r, codes)) for r in table.rows],
         "total": [table.total.values.get(c) for c in codes],
+        "total_per_capita": _per_capita(table.total, codes),
+        # per-capita columns once the ministry has loaded some population (ADR 0020)
+        "with_population": any(r.population for r in table.rows),
         "provisional": _provisional(round_),
         "bars": bars,
         "map": drawn_map,
@@ -105,6 +108,10 @@ def _body(rounds, round_, dimension, codes) -> dict:
         # the choice as made, for the downloads (the same page whatever else the URL held)
         "query": urlencode({"round": round_.pk, "dimension": dimension, "code": codes}, True),
     }
+
+
+def _per_capita(row: tables.TableRow, codes: list[str]) -> list:
+    return [row.per_capita(code) for code in codes]
 
 
 def _provisional(round_: ReportingRound) -> bool:
