@@ -93,3 +93,16 @@ def test_the_cached_page_follows_every_change_of_the_tables(
     assert "Đã tính 1/2 báo cáo" in page() and "19.000" not in page()
     open_round(ministry, annual_form, 2026)
     assert "2026" in page()  # the new round among the choices
+
+
+def test_a_deployment_draws_the_pages_again(client, counted):  # noqa: F811
+    """``migrate`` (run by every deployment) stamps the tables: a page drawn by the code it
+    replaces is not served again."""
+    from django.core.management import call_command
+
+    from thuvien.stats.freshness import tables_stamp
+
+    client.get("/thong-ke/bang-tong-hop/", {"round": counted.pk})
+    before = tables_stamp()
+    call_command("migrate", verbosity=0)
+    assert tables_stamp() > before

@@ -10,4 +10,4 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from thuvien.stats.freshness import connect_signals
 
-        connect_signals()
+        connect_signals(self)

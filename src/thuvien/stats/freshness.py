@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from thuvien.stats.models import (
     DataElement,
@@ -59,10 +59,20 @@ def _changed(**_kwargs) -> None:
     tables_changed()
 
 
-def connect_signals() -> None:
+def _migrated(using: str = "default", **_kwargs) -> None:
+    """A deployment runs ``migrate``: pages drawn by the code it replaces are not served
+    again (their templates or figures may have changed)."""
+    from django.db import connections
+
+    if TablesVersion._meta.db_table in connections[using].introspection.table_names():
+        tables_changed()
+
+
+def connect_signals(app_config) -> None:
     """Single saves and deletions of what the tables show (bulk writes call
-    ``tables_changed`` themselves)."""
+    ``tables_changed`` themselves), and every run of ``migrate``."""
     for model in (Submission, ReportingRound, DataElement, FormDefinition, PopulationFigure):
         uid = f"stats-tables-{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="stats-tables-migrate")
