@@ -79,15 +79,28 @@ def test_any_over_a_field_is_one_branch_per_word():
 @pytest.mark.parametrize(
     ("query", "branches"),
     [
-        ('dc.title == "truyen kieu"', 1),
-        ('a not dc.title all "truyen kieu"', 1),
         ("a or b", 2),
         ('dc.title any "a b c"', 3),
         ("(a or b) and (c or d)", 4),
-        ('history not "ho chi minh"', 1),  # not all three words: checked per record
         ("a not (b and c)", 2),
+        ("dc.title = saigon or dc.subject = saigon", 2),
+    ],
+)
+def test_branches_that_are_each_exact_make_an_exact_plan(query, branches):
+    """The kernel answers them as the alternatives of one query."""
+    result = plan(query)
+    assert len(result.branches) == branches and result.exact
+
+
+@pytest.mark.parametrize(
+    ("query", "branches"),
+    [
+        ('dc.title == "truyen kieu"', 1),
+        ('a not dc.title all "truyen kieu"', 1),
+        ('history not "ho chi minh"', 1),  # not all three words: checked per record
         ("dc.date <> 2000", 1),
         ("bath.isbn = 0385510519 and bath.isbn = 9780385510516", 1),
+        ('a or dc.title == "truyen kieu"', 2),  # one branch is not exact
     ],
 )
 def test_queries_checked_on_their_candidates(query, branches):

@@ -194,6 +194,20 @@ def test_field_clauses_are_exact_however_common_the_word_is_elsewhere(
     assert count(client, 'dc.title adj "viet nam"') <= count(client, 'dc.title all "nam viet"')
 
 
+def test_or_and_any_are_exact_however_many_records_match(client, two_libraries, settings):
+    """Branches that are each exact are the alternatives of one kernel query: no scan."""
+    settings.THUVIEN_SRU_SCAN_LIMIT = 3
+    titles = titles_with("viet")
+    subjects = records_with("vietnam", lambda extracted: extracted.subjects)
+    root = search(client, "dc.title = viet or dc.subject = vietnam", version="2.0")
+    assert diagnostics(root) == []
+    assert root.findtext(f"{SRU2}resultCountPrecision").endswith("/exact")
+    assert int(root.findtext(f"{SRU2}numberOfRecords")) == len(titles | subjects) > 3
+    anywhere = count(client, 'cql.anywhere any "vietnam history"')
+    assert anywhere >= max(count(client, "vietnam"), count(client, "history")) > 3
+    assert anywhere <= count(client, "vietnam") + count(client, "history")
+
+
 def test_a_cut_scan_says_the_answer_is_partial(client, two_libraries, settings):
     settings.THUVIEN_SRU_SCAN_LIMIT = 20
     # One branch per word, and "==": both still checked record by record.

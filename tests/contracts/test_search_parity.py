@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 
 from tests.contracts.conftest import ON_POSTGRES
 from tests.contracts.libraries import DOCUMENTS, LIBRARIES
-from thuvien.kernel.search import SearchIndex, SearchQuery, SearchResult
+from thuvien.kernel.search import Alternative, SearchIndex, SearchQuery, SearchResult
 from thuvien.kernel.search.postgres_backend import PostgresBackend
 from thuvien.kernel.search.tantivy_backend import TantivyBackend
 from thuvien.kernel.text import fold_for_search
@@ -70,6 +70,16 @@ def test_field_queries_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
             assert _summary(postgres_index.search(query), ordered=False) == expected, (name, text)
 
 
+def test_alternatives_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
+    tantivy_index, postgres_index = both
+    words = _word_queries()
+    for first, second in pairwise(words):
+        either = [Alternative(fields={"name": first}), Alternative(text=second)]
+        query = SearchQuery(any_of=either, limit=50, facets=FACETS)
+        expected = _summary(tantivy_index.search(query), ordered=False)
+        assert _summary(postgres_index.search(query), ordered=False) == expected, either
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -85,6 +95,14 @@ def test_field_queries_agree(both: tuple[SearchIndex, SearchIndex]) -> None:
         SearchQuery(fields={"name": "Đà Nẵng"}, highlight=["name", "address"]),
         SearchQuery(fields={"name": "đa năng", "address": "-hà"}, highlight=["name"]),
         SearchQuery(text="thư viện", fields={"address": "tỉnh"}, facets=FACETS, sort="-code"),
+        SearchQuery(
+            any_of=[
+                Alternative(fields={"name": "tỉnh"}),
+                Alternative(filters={"province": ["HN"]}),
+            ],
+            highlight=["name"],
+            sort="code",
+        ),
     ],
 )
 def test_ordered_queries_agree(both: tuple[SearchIndex, SearchIndex], query: SearchQuery) -> None:

@@ -7,14 +7,16 @@ steps:
 
 1. its boolean tree becomes a disjunction of conjunctions (at most :data:`MAX_BRANCHES`);
 2. each conjunction becomes one kernel query that finds every record it matches, and is
-   ``exact`` when it finds nothing else;
+   ``exact`` when it finds nothing else; several conjunctions are the alternatives of one
+   kernel query (``SearchQuery.any_of``), exact when each of them is;
 3. what the kernel cannot say stays in ``residual``, checked on each candidate's stored
    document: ``==`` (the whole value; the kernel narrows to the phrase), a negated clause
    of several words that is not a phrase ("not all of these words"), a negated year, and a
    second filter on one keyword field.
 
 So ``dc.title = saigon`` is answered by the kernel alone ("saigon" in the title), and so is
-``dc.title adj "sai gon" not dc.creator = nguyen``. The relation ``=`` on words means all of
+``dc.title adj "sai gon" not dc.creator = nguyen``, and ``dc.title any "saigon hanoi"`` or
+``dc.title = saigon or dc.subject = saigon``. The relation ``=`` on words means all of
 them in any order (CQL 1.2 leaves ``=`` to the server); ``adj`` is a phrase, ``any`` one of
 the words (one branch per word), ``==`` the whole field. Unsupported features get their SRU
 diagnostic (:class:`Diagnostic`).
@@ -180,7 +182,9 @@ class Plan:
 
     @property
     def exact(self) -> bool:
-        return len(self.branches) == 1 and self.branches[0].exact
+        """Whether the kernel alone answers it: every branch exact (several become the
+        alternatives of one kernel query)."""
+        return bool(self.branches) and all(branch.exact for branch in self.branches)
 
 
 def plan_query(query: Query) -> Plan:

@@ -1,10 +1,11 @@
 """/sru: the SRU 1.2 and 2.0 server over the union catalogue (GET and POST).
 
 A CQL query is planned by ``catalog.protocols.cql_map`` and run through the search kernel
-(``catalog_index``). A plan the kernel answers exactly (field clauses included) is paged by
-the kernel; otherwise (``==``, some negations, several branches of an "or") the kernel's
-candidates are checked one by one, at most THUVIEN_SRU_SCAN_LIMIT of them, and an answer
-cut there says so (diagnostic 59, resultCountPrecision "minimum").
+(``catalog_index``). A plan the kernel answers exactly (field clauses, and the branches of
+an "or" or an "any" as alternatives of one query) is paged by the kernel; otherwise (``==``,
+a negated clause of several words that is not a phrase) the kernel's candidates are checked
+one by one, at most THUVIEN_SRU_SCAN_LIMIT of them, and an answer cut there says so
+(diagnostic 59, resultCountPrecision "minimum").
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from thuvien.catalog.protocols import cql
 from thuvien.catalog.protocols import sru as protocol
 from thuvien.catalog.protocols.cql_map import Branch, Diagnostic, Plan, plan_query
 from thuvien.catalog.services.indexing import catalog_index
-from thuvien.kernel.search import MAX_LIMIT, MAX_OFFSET, SearchError, SearchQuery
+from thuvien.kernel.search import MAX_LIMIT, MAX_OFFSET, Alternative, SearchError, SearchQuery
 from thuvien.kernel.xml import safe_parser
 
 SRW_DC = "info:srw/schema/1/dc-schema"
@@ -106,6 +107,19 @@ def _kernel_query(branch: Branch, sort: str | None, offset: int, limit: int) -> 
     )
 
 
+def _exact_query(plan: Plan, offset: int, limit: int) -> SearchQuery:
+    """The plan as one kernel query: its one branch, or its branches as alternatives."""
+    if len(plan.branches) == 1:
+        return _kernel_query(plan.branches[0], plan.sort, offset, limit)
+    either = [
+        Alternative(text=b.text, fields=b.field_text, filters=b.filters, ranges=b.ranges)
+        for b in plan.branches
+    ]
+    query = _kernel_query(Branch(), plan.sort, offset, limit)
+    query.any_of = either
+    return query
+
+
 def _run(plan: Plan, start: int, count: int) -> tuple[int, list[str], bool]:
     """(number of records, ids of the page, whether the number is complete)."""
     if start - 1 > MAX_OFFSET:
@@ -115,7 +129,7 @@ def _run(plan: Plan, start: int, count: int) -> tuple[int, list[str], bool]:
     if not plan.branches:
         return 0, [], True
     if plan.exact:
-        found = index.search(_kernel_query(plan.branches[0], plan.sort, start - 1, count))
+        found = index.search(_exact_query(plan, start - 1, count))
         return found.total, [hit.id for hit in found.hits], True
     matches, complete = _scan(index, plan)
     return len(matches), matches[start - 1 : start - 1 + count], complete

@@ -3,6 +3,7 @@
 from thuvien.kernel.search.base import (
     MAX_LIMIT,
     MAX_OFFSET,
+    Alternative,
     Field,
     Hit,
     IndexSchema,
@@ -18,6 +19,7 @@ from thuvien.kernel.search.handler import drop_index, get_index, search_backends
 __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
+    "Alternative",
     "Field",
     "Hit",
     "IndexSchema",

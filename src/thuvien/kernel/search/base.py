@@ -98,6 +98,17 @@ def _check_field(candidate: Field) -> None:
 
 
 @dataclass
+class Alternative:
+    """One of the ways a document may match (``SearchQuery.any_of``): words, field words,
+    filters and ranges as in :class:`SearchQuery`, all of which must hold."""
+
+    text: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    ranges: dict[str, tuple[Any | None, Any | None]] = field(default_factory=dict)
+
+
+@dataclass
 class SearchQuery:
     """What to look for. ``text`` uses a small syntax: words (all required), "phrases",
     ``-word`` to exclude. Filters are OR within a field and AND across fields.
@@ -117,6 +128,9 @@ class SearchQuery:
       date fields, with inclusive bounds (``None`` = open).
     - Facet counts of a field ignore that field's own filter, so its other values stay
       selectable (multi-select facets); they are ordered by count, then value.
+    - ``any_of`` lists :class:`Alternative` s: a document must also match at least one of
+      them (none: no such condition). Each alternative adds to the score where it matches.
+      Facet counts keep the alternatives (only the top-level filters are multi-select).
     - ``sort`` names a sortable field; documents without a value come last in both
       directions; ties come in no guaranteed order.
     - ``offset`` goes up to :data:`MAX_OFFSET`, ``limit`` up to :data:`MAX_LIMIT`
@@ -134,6 +148,7 @@ class SearchQuery:
     offset: int = 0
     limit: int = 20
     highlight: list[str] = field(default_factory=list)
+    any_of: list[Alternative] = field(default_factory=list)
 
 
 MAX_OFFSET = 100_000  # deep pages cost memory and time in every engine

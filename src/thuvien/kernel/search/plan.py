@@ -15,6 +15,7 @@ from thuvien.kernel.search.analysis import ParsedText, check_size, parse_text
 from thuvien.kernel.search.base import (
     MAX_LIMIT,
     MAX_OFFSET,
+    Alternative,
     Field,
     IndexSchema,
     SearchError,
@@ -28,12 +29,29 @@ MAX_FACET_LIMIT = 1000
 RANGE_KINDS = ("integer", "float", "date")
 
 
+MAX_ALTERNATIVES = 32
+
+
 @dataclass(frozen=True)
-class QueryPlan:
+class Part:
+    """What must hold together: the whole query's conditions, or one alternative's."""
+
     text: ParsedText
     fields: dict[str, ParsedText]  # text field -> what must (not) be in it; none empty
     filters: dict[str, tuple[str, ...]]
     ranges: dict[str, tuple[Any, Any]]
+
+    @property
+    def requires_words(self) -> bool:
+        """Whether some word must be present (else every document is a candidate)."""
+        return any(parsed.required for parsed in (self.text, *self.fields.values()))
+
+
+@dataclass(frozen=True)
+class QueryPlan(Part):
+    """The whole query's own conditions (as a :class:`Part`), and the rest."""
+
+    alternatives: tuple[Part, ...]  # at least one must hold (none: no condition)
     facets: tuple[str, ...]
     facet_limit: int
     sort_field: Field | None
@@ -42,15 +60,14 @@ class QueryPlan:
     limit: int
     highlight: tuple[str, ...]
 
-    @property
-    def requires_words(self) -> bool:
-        """Whether some word must be present (else every document is a candidate)."""
-        return any(parsed.required for parsed in (self.text, *self.fields.values()))
-
     def highlight_terms(self, name: str) -> frozenset[str]:
-        """The folded words to mark in field ``name``: the text's and the field's own."""
-        own = self.fields.get(name)
-        return self.text.highlight_terms | (own.highlight_terms if own else frozenset())
+        """The folded words to mark in field ``name``: the text's and the field's own, and
+        those of every alternative."""
+        terms = set()
+        for part in (self, *self.alternatives):
+            own = part.fields.get(name)
+            terms |= part.text.highlight_terms | (own.highlight_terms if own else frozenset())
+        return frozenset(terms)
 
     def filters_without(self, name: str | None) -> dict[str, tuple[str, ...]]:
         """The filters minus ``name``'s own, for that field's multi-select facet counts."""
@@ -59,14 +76,28 @@ class QueryPlan:
 
 def plan(schema: IndexSchema, query: SearchQuery) -> QueryPlan:
     sort_field, descending = _sort(schema, query.sort)
-    text, fields = parse_text(query.text or ""), _text_fields(schema, query.fields)
+    whole = _part(schema, query)
+    if len(query.any_of) > MAX_ALTERNATIVES:
+        raise search_error(
+            f"Quá nhiều phương án (tối đa {MAX_ALTERNATIVES}).",
+            f"Too many alternatives (at most {MAX_ALTERNATIVES}).",
+        )
+    alternatives = tuple(_part(schema, alternative) for alternative in query.any_of)
     # Each text is bounded by parse_text; together they are bounded alike.
-    check_size([c for p in (text, *fields.values()) for c in (*p.required, *p.excluded)])
+    check_size(
+        [
+            clause
+            for part in (whole, *alternatives)
+            for parsed in (part.text, *part.fields.values())
+            for clause in (*parsed.required, *parsed.excluded)
+        ]
+    )
     return QueryPlan(
-        text=text,
-        fields=fields,
-        filters=_filters(schema, query.filters),
-        ranges=_ranges(schema, query.ranges),
+        text=whole.text,
+        fields=whole.fields,
+        filters=whole.filters,
+        ranges=whole.ranges,
+        alternatives=alternatives,
         facets=tuple(dict.fromkeys(_facet(schema, name) for name in query.facets)),
         facet_limit=_bounded("facet_limit", query.facet_limit, 1, MAX_FACET_LIMIT),
         sort_field=sort_field,
@@ -74,6 +105,15 @@ def plan(schema: IndexSchema, query: SearchQuery) -> QueryPlan:
         offset=_bounded("offset", query.offset, 0, MAX_OFFSET),
         limit=_bounded("limit", query.limit, 0, MAX_LIMIT),
         highlight=tuple(_highlight(schema, name) for name in query.highlight),
+    )
+
+
+def _part(schema: IndexSchema, query: SearchQuery | Alternative) -> Part:
+    return Part(
+        text=parse_text(query.text or ""),
+        fields=_text_fields(schema, query.fields),
+        filters=_filters(schema, query.filters),
+        ranges=_ranges(schema, query.ranges),
     )
 
 

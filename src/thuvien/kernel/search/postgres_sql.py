@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from thuvien.kernel.search.analysis import ParsedText, exact_tokens, fold_tokens, sort_key
 from thuvien.kernel.search.base import Field, IndexSchema
 from thuvien.kernel.search.documents import PreparedDocument
-from thuvien.kernel.search.plan import QueryPlan
+from thuvien.kernel.search.plan import Part, QueryPlan
 
 FOLD_CONFIG = "thuvien_fold"  # simple parser + unaccent + simple (lower case)
 EXACT_CONFIG = "simple"
@@ -170,21 +170,28 @@ class TableLayout:
 
     # Reading: the FROM, WHERE and score of a query.
 
-    def _matches(self, plan: QueryPlan) -> list[_Match]:
+    def _matches(self, part: Part, prefix: str = "") -> list[_Match]:
         """The text against every text field, then each field's own text against it."""
-        matches = [_Match("", plan.text, "fold", "exact")]
-        for name, text in plan.fields.items():
+        matches = [_Match(prefix, part.text, "fold", "exact")]
+        for name, text in part.fields.items():
             field = self.schema.field(name)
             fold, exact = self.fold_column(field), self.exact_column(field)
-            matches.append(_Match(f"_{name}", text, fold, exact))
+            matches.append(_Match(f"{prefix}_{name}", text, fold, exact))
+        return matches
+
+    def _all_matches(self, plan: QueryPlan) -> list[_Match]:
+        """Those of the query and of each alternative (named ``_a<i>…``)."""
+        matches = self._matches(plan)
+        for i, part in enumerate(plan.alternatives):
+            matches += self._matches(part, f"_a{i}")
         return matches
 
     def source(self, plan: QueryPlan, ranked: bool) -> Fragment:
         """``FROM`` with the tsqueries of each :class:`_Match`."""
         sql, params = self.table, []
-        if plan.fields:
+        if plan.fields or any(part.fields for part in plan.alternatives):
             sql += f" JOIN {self.fields_table} USING (id)"
-        for match in self._matches(plan):
+        for match in self._all_matches(plan):
             fold_query, exact_query = tsqueries(match.text)
             if fold_query:
                 sql += f", to_tsquery('{FOLD_CONFIG}', %s) AS q{match.suffix}"
@@ -195,15 +202,29 @@ class TableLayout:
         return sql, params
 
     def conditions(self, plan: QueryPlan, without_filter: str | None = None) -> Fragment:
+        sql, params = self._part_conditions(plan, plan.filters_without(without_filter))
+        if plan.alternatives:
+            either, either_params = [], []
+            for i, part in enumerate(plan.alternatives):
+                part_sql, part_params = self._part_conditions(part, part.filters, f"_a{i}")
+                either.append(f"({part_sql})")
+                either_params += part_params
+            sql = f"{sql} AND ({' OR '.join(either)})"
+            params += either_params
+        return sql, params
+
+    def _part_conditions(
+        self, part: Part, filters: dict[str, tuple[str, ...]], prefix: str = ""
+    ) -> Fragment:
         clauses: list[str] = []
         params: list[Any] = []
-        for match in self._matches(plan):
+        for match in self._matches(part, prefix):
             if tsqueries(match.text)[0]:
                 clauses.append(f"{match.fold} @@ q{match.suffix}")
-        for name, values in plan.filters_without(without_filter).items():
+        for name, values in filters.items():
             clauses.append(f"{self.column(self.schema.field(name))} && %s::text[]")
             params.append(list(values))
-        for name, (low, high) in plan.ranges.items():
+        for name, (low, high) in part.ranges.items():
             sql, range_params = self._range(self.schema.field(name), low, high)
             clauses.append(sql)
             params += range_params
@@ -226,7 +247,7 @@ class TableLayout:
     def score(self, plan: QueryPlan) -> Fragment:
         parts: list[str] = []
         params: list[Any] = []
-        for match in self._matches(plan):
+        for match in self._all_matches(plan):
             if not match.text.required:
                 continue
             parts.append(f"ts_rank_cd(%s::float4[], {match.fold}, q{match.suffix}, 1)")

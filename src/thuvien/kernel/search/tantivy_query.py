@@ -12,7 +12,7 @@ import tantivy
 
 from thuvien.kernel.search.analysis import Clause, ParsedText
 from thuvien.kernel.search.base import Field, IndexSchema
-from thuvien.kernel.search.plan import QueryPlan
+from thuvien.kernel.search.plan import Part, QueryPlan
 from thuvien.kernel.search.tantivy_schema import (
     exact_analyzer,
     exact_name,
@@ -43,16 +43,26 @@ class QueryBuilder:
 
     def build(self, plan: QueryPlan, without_filter: str | None = None) -> tantivy.Query:
         """The whole query; ``without_filter`` leaves out one field's filter (for facets)."""
-        clauses = self._text_clauses(plan.text, self.schema.text_fields)
-        for name, text in plan.fields.items():
-            clauses += self._text_clauses(text, (self.schema.field(name),))
-        for name, values in plan.filters_without(without_filter).items():
-            clauses.append((_Occur.Must, self._filter(name, values)))
-        for name, (low, high) in plan.ranges.items():
-            clauses.append((_Occur.Must, self._range(self.schema.field(name), low, high)))
-        if not plan.requires_words:  # match-all: every document scores 1.0
-            clauses.append((_Occur.Must, tantivy.Query.all_query()))
+        clauses = self._part(plan, plan.filters_without(without_filter))
+        if plan.alternatives:  # at least one must match; each that does adds to the score
+            either = [
+                (_Occur.Should, tantivy.Query.boolean_query(self._part(part, part.filters)))
+                for part in plan.alternatives
+            ]
+            clauses.append((_Occur.Must, tantivy.Query.boolean_query(either)))
         return tantivy.Query.boolean_query(clauses)
+
+    def _part(self, part: Part, filters: dict) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        clauses = self._text_clauses(part.text, self.schema.text_fields)
+        for name, text in part.fields.items():
+            clauses += self._text_clauses(text, (self.schema.field(name),))
+        for name, values in filters.items():
+            clauses.append((_Occur.Must, self._filter(name, values)))
+        for name, (low, high) in part.ranges.items():
+            clauses.append((_Occur.Must, self._range(self.schema.field(name), low, high)))
+        if not part.requires_words:  # match-all: every document scores 1.0
+            clauses.append((_Occur.Must, tantivy.Query.all_query()))
+        return clauses
 
     def _text_clauses(
         self, text: ParsedText, fields: tuple[Field, ...]
