@@ -117,9 +117,7 @@ def _total_row(round_: ReportingRound, rows: list[TableRow], codes: list[str]) -
         total.reported[code] = total.reported.get(code, 0) + reported
     populations = [r.population for r in rows]
     if countries <= {"VN"}:  # Vietnam's own figure, when the ministry has loaded one
-        country = TableRow("VN", "")
-        _add_population({"VN": country}, Dimension.NATION, round_.year)
-        total.population = country.population
+        total.population = _latest_population(Dimension.NATION, "VN", round_.year)
     if total.population is None and rows and all(populations):
         total.population = sum(populations)
     return total
@@ -135,6 +133,11 @@ def _add_population(rows: dict[str, TableRow], dimension: str, year: int) -> Non
         if figure.key in rows and figure.key not in seen:
             rows[figure.key].population = figure.population
             seen.add(figure.key)
+
+
+def _latest_population(dimension: str, key: str, year: int) -> int | None:
+    figures = PopulationFigure.objects.filter(dimension=dimension, key=key, year__lte=year)
+    return figures.order_by("-year").values_list("population", flat=True).first()
 
 
 def _labels(dimension: str) -> dict[str, str]:

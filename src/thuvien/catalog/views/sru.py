@@ -93,8 +93,11 @@ def _partial() -> Diagnostic:
     )
 
 
-def _kernel_query(branch: Branch, sort: str | None, offset: int, limit: int) -> SearchQuery:
+def _kernel_query(
+    branch: Branch, sort: str | None, offset: int, limit: int, any_of: list | None = None
+) -> SearchQuery:
     return SearchQuery(
+        any_of=any_of or [],
         text=branch.text,
         fields=branch.field_text,
         # one record per cluster of duplicates, as the catalogue's own search shows: the
@@ -115,9 +118,7 @@ def _exact_query(plan: Plan, offset: int, limit: int) -> SearchQuery:
         Alternative(text=b.text, fields=b.field_text, filters=b.filters, ranges=b.ranges)
         for b in plan.branches
     ]
-    query = _kernel_query(Branch(), plan.sort, offset, limit)
-    query.any_of = either
-    return query
+    return _kernel_query(Branch(), plan.sort, offset, limit, any_of=either)
 
 
 def _run(plan: Plan, start: int, count: int) -> tuple[int, list[str], bool]:

@@ -50,10 +50,6 @@ class PopulationReport:
     unchanged: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
 
-    @property
-    def loaded(self) -> int:
-        return self.created + self.updated + self.unchanged
-
 
 def load_populations(
     actor, path: Path, *, source: str = "", file_name: str = ""
@@ -91,9 +87,8 @@ def load_populations(
 def _columns(headers: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for header in headers:
-        folded = " ".join(re.sub(r"[^0-9a-z]+", " ", fold_for_search(header)).split())
         for name, names in COLUMNS.items():
-            if folded in names and name not in found:
+            if _folded(header) in names and name not in found:
                 found[name] = header
     missing = [name for name in ("place", "year", "population") if name not in found]
     if missing:
@@ -111,6 +106,11 @@ def _columns(headers: list[str]) -> dict[str, str]:
 _HEADERS_VI = {"place": "Tỉnh", "year": "Năm", "population": "Dân số"}
 
 
+def _folded(text: str) -> str:
+    """Lower case, no diacritics, words apart: "Dân số" and "dan_so" are "dan so"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_for_search(text)).split())
+
+
 def _both(vi: str, en: str) -> str:
     return f"{vi} / {en}"
 
@@ -123,8 +123,7 @@ class _Places:
         self.codes = set(provinces.values_list("code", flat=True))
 
     def key(self, text: str) -> tuple[str, str] | None:
-        folded = " ".join(re.sub(r"[^0-9a-z]+", " ", fold_for_search(text)).split())
-        if folded in NATION:
+        if _folded(text) in NATION:
             return Dimension.NATION, "VN"
         code = text.strip().zfill(2) if text.strip().isdigit() else ""
         if code in self.codes:
@@ -199,26 +198,30 @@ def _write(actor, figures: dict, report: PopulationReport, file_name: str) -> No
             dimension__in=[Dimension.PROVINCE, Dimension.NATION],
         )
     }
-    with transaction.atomic():
-        for (dimension, key, year), (_, people, origin) in figures.items():
-            known = existing.get((dimension, key, year))
-            if known is None:
-                PopulationFigure.objects.create(
+    new, changed = [], []
+    for (dimension, key, year), (_, people, origin) in figures.items():
+        known = existing.get((dimension, key, year))
+        if known is None:
+            new.append(
+                PopulationFigure(
                     dimension=dimension, key=key, year=year, population=people, source=origin
                 )
-                report.created += 1
-            elif (known.population, known.source) == (people, origin):
-                report.unchanged += 1
-            else:
-                known.population, known.source = people, origin
-                known.save(update_fields=["population", "source"])
-                report.updated += 1
-        if report.created or report.updated:
-            record_change(
-                actor,
-                "stats.load_populations",
-                object_type="stats.populationfigure",
-                object_repr=file_name[:255],
-                after={"created": report.created, "updated": report.updated},
             )
-            tables_changed()
+        elif (known.population, known.source) != (people, origin):
+            known.population, known.source = people, origin
+            changed.append(known)
+    report.created, report.updated = len(new), len(changed)
+    report.unchanged = len(figures) - len(new) - len(changed)
+    if not new and not changed:
+        return
+    with transaction.atomic():  # in bulk: no signal per row, one stamp for the load
+        PopulationFigure.objects.bulk_create(new)
+        PopulationFigure.objects.bulk_update(changed, ["population", "source"])
+        record_change(
+            actor,
+            "stats.load_populations",
+            object_type="stats.populationfigure",
+            object_repr=file_name[:255],
+            after={"created": report.created, "updated": report.updated},
+        )
+        tables_changed()
