@@ -158,7 +158,7 @@ def _figure(number, raw, columns, places, default_source, report):
         )))  # fmt: skip
     origin = raw.get(columns.get("source", ""), "").strip() or default_source
     if not origin:
-        errors.append((columns.get("source", "source"), _both(
+        errors.append((columns.get("source", "Nguồn"), _both(
             "thiếu nguồn số liệu (cột Nguồn, hoặc một nguồn chung cho cả tệp)",
             "no source (a Source column, or one source for the whole file)",
         )))  # fmt: skip
